@@ -1,0 +1,1 @@
+"""headlines: a Scrapy crawler for Chinese state media (see README.md)."""

@@ -1,0 +1,125 @@
+"""Publish times as printed by Chinese state media, in Chinese and English, to tz-aware datetimes.
+
+Pages print Beijing time without an offset. China has had no daylight saving since 1991, so a fixed
+UTC+08:00 is exact and needs no tz database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Literal
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+Precision = Literal["second", "minute", "day"]
+
+_TIME = r"(?P<H>\d{1,2})\s*[:：时時]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?(?:[:.]\d{1,6})?\s*(?P<ampm>[AaPp][Mm])?"
+_CJK_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    rf"(?:(?:[\sT,，]*|-){_TIME}(?P<tz>Z|[+-]\d{{2}}:?\d{{2}})?)?"
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAME = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_EN_DATE = re.compile(
+    rf"(?:(?P<lead>{_TIME.replace('P<', 'P<l')})\s*,?\s*)?"
+    rf"\b{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})"
+    rf"(?:[\s,]+{_TIME})?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FoundTime:
+    value: datetime
+    """Timezone-aware; Beijing time unless the text carried an offset."""
+    raw: str
+    """The text the time was read from, as printed."""
+    precision: Precision
+
+
+def _hour(hour: str, ampm: str | None) -> int:
+    value = int(hour)
+    if ampm:
+        value %= 12
+        if ampm.lower() == "pm":
+            value += 12
+    return value
+
+
+def _build(year: str, month: int, day: str, *, parts: dict[str, str | None], tz: str | None, raw: str) -> FoundTime | None:
+    hour, minute, second = parts.get("H"), parts.get("M"), parts.get("S")
+    try:
+        if hour is None or minute is None:
+            value = datetime(int(year), month, int(day), tzinfo=BEIJING)
+            precision: Precision = "day"
+        else:
+            value = datetime(
+                int(year),
+                month,
+                int(day),
+                _hour(hour, parts.get("ampm")),
+                int(minute),
+                int(second or 0),
+                tzinfo=BEIJING,
+            )
+            precision = "second" if second is not None else "minute"
+    except ValueError:
+        return None
+    if tz:
+        offset = datetime.strptime(tz.replace(":", ""), "%z").tzinfo if tz != "Z" else UTC
+        value = value.replace(tzinfo=offset)
+    return FoundTime(value=value, raw=raw.strip(" ,，"), precision=precision)
+
+
+def find_time(text: str) -> FoundTime | None:
+    """The first date (with its time, when printed) in `text`, or None."""
+    candidates: list[tuple[int, FoundTime]] = []
+    for match in _CJK_DATE.finditer(text):
+        found = _build(match["y"], int(match["m"]), match["d"], parts=match.groupdict(), tz=match["tz"], raw=match[0])
+        if found:
+            candidates.append((match.start(), found))
+            break
+    for match in _EN_DATE.finditer(text):
+        groups = match.groupdict()
+        if groups.get("lH") is not None:  # "16:40, June 19, 2023"
+            groups = {"H": groups["lH"], "M": groups["lM"], "S": groups["lS"], "ampm": groups["lampm"]}
+        found = _build(match["y"], _MONTHS[match["mon"].lower()], match["d"], parts=groups, tz=None, raw=match[0])
+        if found:
+            candidates.append((match.start(), found))
+            break
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def find_best_time(texts: list[str]) -> FoundTime | None:
+    """The most precise time among several candidate texts, earlier texts winning ties."""
+    order = {"second": 2, "minute": 1, "day": 0}
+    best: FoundTime | None = None
+    for text in texts:
+        found = find_time(text)
+        if found and (best is None or order[found.precision] > order[best.precision]):
+            best = found
+    return best

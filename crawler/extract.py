@@ -1,0 +1,69 @@
+"""Pure extraction: (url, raw bytes, headers) -> article, list or other. No crawler, no network.
+
+Bytes are decoded exactly as Scrapy decodes them (w3lib: BOM, then the Content-Type header, then
+<meta>, then detection; gb2312/gbk read as gb18030, big5 as big5hkscs). When that decoding leaves
+replacement characters because a charset lies, the bytes are tried strictly against the other
+candidates and the page says so in its warnings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scrapy.http import HtmlResponse, Response, TextResponse
+from w3lib.encoding import html_body_declared_encoding, resolve_encoding
+
+from crawler import sites
+from crawler.sites.base import ArticleResult, OtherResult, ParseResult
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+_FALLBACK_ENCODINGS = ("utf-8", "gb18030", "big5hkscs")
+
+
+def build_response(url: str, body: bytes, headers: Mapping[str, str] | None = None) -> TextResponse:
+    headers = dict(headers or {})
+    headers.setdefault("Content-Type", "text/html")
+    return HtmlResponse(url=url, body=body, headers=headers)
+
+
+def repair_encoding(response: TextResponse) -> tuple[TextResponse, str | None]:
+    """A response re-decoded with a charset the bytes really are in, when the declared one lies."""
+    if "\ufffd" not in response.text:
+        return response, None
+    declared = response.encoding
+    candidates = [html_body_declared_encoding(response.body), *_FALLBACK_ENCODINGS]
+    for candidate in candidates:
+        encoding = resolve_encoding(candidate) if candidate else None
+        if not encoding or encoding == declared:
+            continue
+        try:
+            response.body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return (
+            response.replace(encoding=encoding),
+            f"decoding: bytes are not {declared} as declared; decoded as {encoding}",
+        )
+    return response, f"decoding: bytes do not decode cleanly as {declared}; replacement characters kept"
+
+
+def parse_response(response: Response, site: str | None = None) -> ParseResult:
+    if not isinstance(response, TextResponse):
+        return OtherResult("not a text page")
+    response, decoding_warning = repair_encoding(response)
+    owner = sites.get(site) if site else sites.for_url(response.url)
+    if owner is None:
+        return OtherResult("no parser for this host")
+    result = owner.parse(response)
+    if decoding_warning and isinstance(result, ArticleResult):
+        result.item.warnings.append(decoding_warning)
+    return result
+
+
+def parse_page(url: str, body: bytes, headers: Mapping[str, str] | None = None, site: str | None = None) -> ParseResult:
+    return parse_response(build_response(url, body, headers), site)
+
+
+__all__ = ["build_response", "parse_page", "parse_response"]

@@ -1,0 +1,78 @@
+"""The item: one story as published, with roles, credits and provenance.
+
+Field order is export order (Scrapy exports dataclass fields in declaration order). Pipelines reach
+items only through ItemAdapter; `ItemAdapter(item).asdict()` gives the JSON/BSON-ready document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["reporter", "author", "editor", "photographer", "translator", "commentator"]
+ROLES: tuple[Role, ...] = ("reporter", "author", "editor", "photographer", "translator", "commentator")
+Precision = Literal["second", "minute", "day"]
+
+
+@dataclass(kw_only=True)
+class Credit:
+    names: list[str] = field(default_factory=list)
+    """People credited, without role words: 黃敬文, not 新華社記者 黃敬文 攝."""
+    org: str | None = None
+    """Agency or outlet credited: 新華社, Xinhua, China.org.cn."""
+
+
+@dataclass(kw_only=True)
+class Photo:
+    url: str | None
+    """Absolute image URL; None for a caption printed without its image."""
+    caption: str | None = None
+    """Caption as published, credit included; never also present in `body`."""
+    lang: str | None = None
+    """Language key of the caption: zh or en."""
+    credit: Credit | None = None
+
+
+@dataclass(kw_only=True)
+class Byline:
+    name: str
+    """Person as printed, without the role label (曹川川, not 責任編輯:曹川川)."""
+    role: Role
+    lang: str | None = None
+    """Language key of the text the credit was printed in: zh or en."""
+
+
+@dataclass(kw_only=True)
+class Article:
+    url: str
+    """URL as fetched (gateway form kept)."""
+    canonical_url: str
+    """Identity URL: gateway prefix, page suffix, tracking parameters removed; scheme and extension
+    normalised. Not necessarily fetchable."""
+    key: str
+    """Stable identity: sha1 of canonical_url. Equal for a page, its Big5 gateway copy and its pages 2..n."""
+    site: str
+    section: list[str] = field(default_factory=list)
+    """Breadcrumb as printed, e.g. ["首頁", "頭條"]."""
+    title: dict[str, str] = field(default_factory=dict)
+    """Per language key (zh, en)."""
+    body: dict[str, list[str]] = field(default_factory=dict)
+    """Paragraphs per language key; captions, bylines and pagers removed."""
+    languages: list[str] = field(default_factory=list)
+    """BCP-47 tags in page order, Chinese with its script as published: ["zh-Hant", "en"]."""
+    photos: list[Photo] = field(default_factory=list)
+    bylines: list[Byline] = field(default_factory=list)
+    source: str | None = None
+    """Originating outlet as printed after 来源/來源/Source, e.g. 新華網."""
+    published_at: str | None = None
+    """ISO 8601 with offset (Beijing time unless the page says otherwise)."""
+    published_raw: str | None = None
+    """The date text as found on the page."""
+    published_precision: Precision | None = None
+    """second, minute or day: a day-only date is never passed off as midnight."""
+    page_urls: list[str] = field(default_factory=list)
+    """Every page merged into this item, in order (one entry unless the story is paginated)."""
+    parser: str = ""
+    """Layout that produced the item, e.g. chinacomcn:ClassicArticle."""
+    warnings: list[str] = field(default_factory=list)
+    """What was odd on the page; kept, not hidden."""

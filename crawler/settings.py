@@ -1,0 +1,55 @@
+"""Scrapy settings for headlines. Every knob lives here; environment variables are read here only.
+
+Settings are grouped; each group's switch comes first. Override any of them with `-s NAME=VALUE`.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "headlines"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- Politeness: state-media sites are public infrastructure; crawl them gently and identifiably ---
+ROBOTSTXT_OBEY = True
+# Identify the crawler and give site operators a way to reach whoever runs it.
+HEADLINES_CONTACT = os.environ.get("HEADLINES_CONTACT", "set HEADLINES_CONTACT to an e-mail address")
+USER_AGENT = f"headlines/0.1 (research archive of state-media headlines; +{HEADLINES_CONTACT})"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 1.0
+# The spider puts every request of an outlet (all its hosts and its Big5 gateway) into one download
+# slot named after the outlet, so these limits are per outlet, not per host.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_SLOTS: dict[str, dict[str, float]] = {}
+COOKIES_ENABLED = False
+
+# --- Robustness ---
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page over 8 MiB is not an article page
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+REDIRECT_MAX_TIMES = 5
+
+# --- The crawl ---
+# How many pages of each headline list to read per run; cron runs need only the newest pages.
+HEADLINES_MAX_LIST_PAGES = 5
+# Per-site start pages, overriding the site module's: {"chinacomcn": ["http://…/node_1.htm"]}.
+HEADLINES_START_URLS: dict[str, list[str]] = {}
+# Each response yields at most one item; Scrapy's default of 100 only costs scheduling work.
+CONCURRENT_ITEMS = 1
+
+# --- Output and logs ---
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens a code-executing HTTP listener by default; a cron crawler needs none
+
+# --- Extensions ---
+EXTENSIONS = {"crawler.extensions.StatsFile": 500}
+STATS_FILE = os.environ.get("STATS_FILE", "")  # final stats as JSON, when set

@@ -1,0 +1,30 @@
+"""Registry of outlets. Modules are listed explicitly: a typo fails loudly, not silently."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crawler.sites.chinacomcn import ChinaComCn
+
+if TYPE_CHECKING:
+    from crawler.sites.base import Site
+
+SITES: dict[str, Site] = {site.key: site for site in (ChinaComCn(),)}
+
+
+def get(key: str) -> Site:
+    try:
+        return SITES[key]
+    except KeyError:
+        raise ValueError(f"unknown site {key!r}; known: {', '.join(sorted(SITES))}") from None
+
+
+def select(spec: str | None) -> list[Site]:
+    """`all` (or empty) for every site, else a comma-separated list of keys."""
+    if not spec or spec == "all":
+        return list(SITES.values())
+    return [get(key.strip()) for key in spec.split(",") if key.strip()]
+
+
+def for_url(url: str) -> Site | None:
+    return next((site for site in SITES.values() if site.owns(url)), None)

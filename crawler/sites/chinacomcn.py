@@ -1,0 +1,290 @@
+"""中国网 China.com.cn: news channels, the bilingual xitheory site, and their Big5 gateway copies.
+
+Facts used here (see ../shared/dossier/SITES.md §1): articles are `…/YYYY-MM/DD/content_<id>[_<n>].
+(htm|html|shtml)` with pages 2..n as `_<n>`; lists are `node_<id>[_<n>].htm` paginated in `#autopage`;
+the ENP CMS wraps the body in `<!--enpcontent-->…<!--/enpcontent-->` and leaves an
+`<!--enpproperty …-->` comment with articleid, date, author, sourcename, journalist and liability;
+older templates carry `#pubtime_baidu`/`#source_baidu`/`#author_baidu`/`#editor_baidu`; the Big5
+gateway serves `big5.china.com.cn/gate/big5/<host>/<path>` with links rewritten to gateway form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.bylines import Field, people
+from crawler.dates import FoundTime, find_time
+from crawler.sites.base import (
+    ArticleLayout,
+    ListResult,
+    OtherResult,
+    ParseResult,
+    Site,
+    absolute_links,
+    unique,
+)
+from crawler.text import clean_text, zh_variants
+from crawler.urls import unwrap_gateway
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+    from scrapy.http import TextResponse
+
+    from crawler.items import Byline
+
+CONTENT_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
+NODE_RE = re.compile(r"/node_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
+HOME_RE = re.compile(r"^/(?:index\.s?html?)?$", re.IGNORECASE)
+_ENP_PROPERTY = re.compile(r"<(?P<name>\w+)>(?P<value>[^<]*)</(?P=name)>")
+_HEADLINE_CHANNEL = re.compile(rf"^\s*(?:{zh_variants('头条')}|{zh_variants('要闻')})\s*$")
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(unwrap_gateway(url)).path or "/"
+
+
+def first_page_url(url: str) -> str:
+    """content_<id>_<n>.htm -> content_<id>.htm, keeping host, gateway prefix and extension."""
+    return re.sub(r"/content_(\d+)_\d+(\.s?html?)$", r"/content_\1\2", url, flags=re.IGNORECASE)
+
+
+def enp_properties(selector: Selector) -> dict[str, str]:
+    """The ENP CMS's hidden `<!--enpproperty <articleid>…</articleid>…-->` comment as a dict."""
+    comment = selector.xpath("//comment()[starts-with(normalize-space(.), 'enpproperty')]").get()
+    if not comment:
+        return {}
+    return {m["name"]: clean_text(m["value"]) for m in _ENP_PROPERTY.finditer(comment)}
+
+
+class ChinaComCnArticle(ArticleLayout):
+    """The shared china.com.cn article template family; subclasses only reorder what they try first."""
+
+    name = "ChinaComCnArticle"
+    title_css = (
+        ".content h1",
+        "h1#title",
+        "#title",
+        ".articleTitle",
+        ".artTitle",
+        ".cTitle",
+        ".d2_box h1",
+        "#box2 h1",
+        ".center_title h1",
+        ".box2 h1",
+        ".box1l h1",
+        "h1:not(.article_title)",
+        "h1",
+    )
+    info_css = (
+        "div.inform",
+        "#articleInfo",
+        ".articleInfo",
+        ".artInfo",
+        "div[class^=artiInfo]",
+        "div.info",
+        ".cInfo",
+        ".Tinfo",
+        ".center_title .span",
+        ".box1l h4",
+        ".box18 dl dd",
+        "span.fl.time2",
+    )
+    time_css = ("#pubtime_baidu", ".pub_date", "span.fl.time2")
+    source_css = ("#source_baidu",)
+    body_css = (
+        "#articleBody",
+        ".articleBody",
+        "#artbody",
+        "#artiContent",
+        ".artCon",
+        ".cBody",
+        "#box3",
+        ".center_box",
+        "#fontzoom",
+        ".box2",
+        ".box1l .cp",
+        "div.article",
+    )
+    skip_css = (
+        "#autopage",
+        ".autopage",
+        "#vf",
+        "#videoarea",
+        ".informShare",
+        ".fontSize",
+        ".bdsharebuttonbox",
+        ".share",
+        ".editor",
+    )
+    credit_css = ("div.editor", ".articleEditor")
+    breadcrumb_css = (".crumb .local", ".m_local", ".crumb", ".artLink", ".cNav", ".crumbs", "#box1", ".local", ".position")
+    title_suffix = re.compile(r"\s*[_\-–—|]\s*(?:中国网|中國網|China\.com\.cn|China\.org\.cn)[^_\-–—|]*$", re.IGNORECASE)
+    _id_fields: ClassVar[dict[str, str]] = {"#author_baidu": "author", "#editor_baidu": "editor", "#source_baidu": "source"}
+
+    def __init__(self, site: Site, response: TextResponse) -> None:
+        super().__init__(site, response)
+        self.properties = enp_properties(self.selector)
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.xpath("//comment()[normalize-space(.)='enpcontent']")) or super().matches(selector)
+
+    def body_nodes(self) -> list[HtmlElement | str] | None:
+        start = self.selector.xpath("//comment()[normalize-space(.)='enpcontent']")
+        if start:
+            marker = start[0].root
+            nodes: list[HtmlElement | str] = [marker.tail] if marker.tail else []
+            for sibling in marker.itersiblings():
+                if isinstance(sibling, etree._Comment) and sibling.text.strip() == "/enpcontent":
+                    return nodes
+                nodes.append(sibling)
+            # The end marker is not a sibling (markup broken across containers): cut the text instead.
+            return self._enp_fragment() or nodes
+        return super().body_nodes()
+
+    def _enp_fragment(self) -> list[HtmlElement | str] | None:
+        match = re.search(r"<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->", self.response.text, re.DOTALL)
+        if not match:
+            return None
+        fragment = Selector(text=f"<div>{match[1]}</div>")
+        self.warnings.append("body: enpcontent markers are not siblings; body cut from the text")
+        return [fragment.css("body > div")[0].root]
+
+    def fields(self) -> list[Field]:
+        fields = super().fields()
+        seen = {f.kind for f in fields}
+        for css, kind in self._id_fields.items():
+            if kind in seen:
+                continue
+            text = clean_text(" ".join(self.selector.css(f"{css} ::text, {css}::text").getall()))
+            if text:
+                value = re.sub(r"^[^:：]{1,6}[:：]\s*", "", text)
+                fields.append(Field(kind, css, value))  # type: ignore[arg-type]
+        return fields
+
+    def published(self, fields: list[Field]) -> FoundTime | None:
+        found = super().published(fields)
+        if found is None and (date := self.properties.get("date")):
+            found = find_time(date)
+            if found:
+                self.warnings.append("published_at: not shown on the page; taken from the CMS property")
+        return found
+
+    def source(self, fields: list[Field]) -> str | None:
+        return super().source(fields) or self.properties.get("sourcename") or None
+
+    def field_bylines(self, fields: list[Field], lang: str | None) -> list[Byline]:
+        bylines = super().field_bylines(fields, lang)
+        shown = {f.kind for f in fields} | {b.role for b in bylines} | {b.role for b in self.credit_bylines(lang)}
+        # The CMS record fills roles the page does not show; a visible (even empty) field wins.
+        for prop, role in (("author", "author"), ("journalist", "reporter"), ("liability", "editor")):
+            if role not in shown and (value := self.properties.get(prop)):
+                bylines.extend(people(value, role, lang))  # type: ignore[arg-type]
+        return bylines
+
+    def more_pages(self) -> list[str]:
+        match = CONTENT_RE.search(_path(self.url))
+        if not match:
+            return []
+        current = int(match["page"] or 1)
+        pages: dict[int, str] = {}
+        for link in absolute_links(self.selector, "#autopage a, .autopage a, #div_currpage a, .page a", self.url):
+            found = CONTENT_RE.search(_path(link))
+            if found and found["id"] == match["id"] and int(found["page"] or 1) > current:
+                pages.setdefault(int(found["page"] or 1), link)
+        return [pages[n] for n in sorted(pages)]
+
+
+class Inform2022Article(ChinaComCnArticle):
+    """2022 template: `h1` + `div.inform` (<p>time</p><p>来源：…</p>) + enpcontent + `div.editor`."""
+
+    name = "Inform2022Article"
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("div.inform"))
+
+
+class InfoLineArticle(ChinaComCnArticle):
+    """Channel and xitheory template: one info line `发布时间:… | 来源:… | 作者:… | 责任编辑:…`."""
+
+    name = "InfoLineArticle"
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("#pubtime_baidu, .info, .articleInfo, .artInfo, div[class^=artiInfo]"))
+
+
+class ChinaComCn(Site):
+    key = "chinacomcn"
+    name = "中国网 China.com.cn"
+    domains = ("china.com.cn",)
+    gateway_hosts = ("big5.china.com.cn",)
+    headline_urls = (
+        # xitheory's 头条 channel has no known list URL (dossier §1.1): start at its home page,
+        # whose 头条 link is followed as a list by anchor text.
+        "http://xitheory.china.com.cn/",
+        "http://big5.china.com.cn/gate/big5/xitheory.china.com.cn/",
+        # 要闻 (top news) of the news channel.
+        "http://news.china.com.cn/node_7247300.htm",
+    )
+    layouts: tuple[type[ChinaComCnArticle], ...] = (Inform2022Article, InfoLineArticle, ChinaComCnArticle)
+    list_scope_css = (".Headlines", ".columns1", "#list", ".list_con", ".listCon", ".news_list", ".list", ".main", ".left")
+
+    def canonical_path(self, path: str) -> str:
+        # Pages 2..n are one story; .htm/.html/.shtml are one story on this CMS.
+        return re.sub(r"/content_(\d+)(?:_\d+)?\.s?html?$", r"/content_\1.htm", path, flags=re.IGNORECASE)
+
+    def parse(self, response: TextResponse) -> ParseResult:
+        path = _path(response.url)
+        if CONTENT_RE.search(path):
+            layout = next((layout for layout in self.layouts if layout.matches(response.selector)), None)
+            if layout is None:
+                return OtherResult("no article body (unknown layout)")
+            return layout(self, response).to_result()
+        if NODE_RE.search(path) or HOME_RE.match(path):
+            return self.parse_list(response)
+        return OtherResult("not an article or list URL of china.com.cn")
+
+    def parse_list(self, response: TextResponse) -> ListResult:
+        selector = response.selector
+        articles: list[str] = []
+        for css in (*self.list_scope_css, "body"):
+            for scope in selector.css(css):
+                articles = self._article_links(scope, response.url)
+                if articles:
+                    break
+            if articles:
+                break
+        return ListResult(articles=articles, next=self._list_pages(selector, response.url))
+
+    def _article_links(self, scope: Selector, base_url: str) -> list[str]:
+        links = (first_page_url(link) for link in absolute_links(scope, "a[href]", base_url))
+        return unique([link for link in links if CONTENT_RE.search(_path(link)) and self.owns(link)])
+
+    def _list_pages(self, selector: Selector, url: str) -> list[str]:
+        pages: list[str] = []
+        current = NODE_RE.search(_path(url))
+        if current:
+            number = int(current["page"] or 1)
+            numbered: dict[int, str] = {}
+            for link in absolute_links(selector, "#autopage a, .autopage a, .page a, .pages a", url):
+                found = NODE_RE.search(_path(link))
+                if found and found["id"] == current["id"] and int(found["page"] or 1) > number:
+                    numbered.setdefault(int(found["page"] or 1), link)
+            pages = [numbered[n] for n in sorted(numbered)]
+        else:
+            # A home page: its headline channel (头条/要闻) is the list to follow.
+            for anchor in selector.css("a[href]"):
+                text = clean_text("".join(anchor.css("::text").getall()))
+                if _HEADLINE_CHANNEL.match(text):
+                    for link in absolute_links(anchor, "a", url):
+                        if NODE_RE.search(_path(link)) and self.owns(link):
+                            pages.append(link)
+        return unique(pages)

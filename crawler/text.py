@@ -1,0 +1,116 @@
+"""Text helpers shared by every site parser: whitespace, language, script.
+
+Everything here is pure and site-agnostic. Chinese label patterns are written once in simplified
+characters and widened to accept the traditional forms that Big5 gateways and zh-Hant pages print.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+from typing import Literal
+
+import opencc
+
+Language = Literal["zh", "en"]
+
+# CJK ideographs (BMP + extension A) only; punctuation is handled separately.
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RE = re.compile(f"[{_HAN}]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# Zero-width and formatting characters that CMS editors paste in; they carry no text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
+# Whitespace that contains a line break between two ideographs is a source-code artefact
+# ("习近平\n    主席"); a plain space between ideographs is kept ("新华社记者 黄敬文 摄").
+_HAN_LINEBREAK_GAP = re.compile(rf"(?<=[{_HAN}，。、；：！？）】》”])[ \t\u3000\xa0]*[\r\n]\s*(?=[{_HAN}（【《“])")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(raw: str | None) -> str:
+    """Normalise whitespace as a reader sees it; never changes characters otherwise."""
+    if not raw:
+        return ""
+    text = raw.translate(_INVISIBLE)
+    text = _HAN_LINEBREAK_GAP.sub("", text)
+    # \s covers nbsp, ideographic space (U+3000) and the other Unicode spaces.
+    return _SPACES.sub(" ", text).strip()
+
+
+def han_count(text: str) -> int:
+    return len(_HAN_RE.findall(text))
+
+
+def latin_word_count(text: str) -> int:
+    return len(_LATIN_WORD_RE.findall(text))
+
+
+def detect_language(text: str) -> Language | None:
+    """zh or en for a block of text, None when it has no words (numbers, symbols).
+
+    One ideograph is roughly one word, so ideographs are compared with Latin *words*: an English
+    sentence quoting 习近平 stays English, a Chinese sentence mentioning "APEC" stays Chinese.
+    """
+    han = han_count(text)
+    words = latin_word_count(text)
+    if han == 0 and words == 0:
+        return None
+    if han >= 2 * words or (han >= 8 and han >= words / 2):
+        return "zh"
+    return "en" if words else "zh"
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, phrase-aware (Taiwan vocabulary too: 網際網路 -> 互联网)."""
+    return _converter("tw2sp.json").convert(text) if text else text
+
+
+def chinese_script(text: str) -> Literal["zh-Hans", "zh-Hant"] | None:
+    """Which script a Chinese text is written in, judged by characters that differ between them."""
+    chars = "".join(sorted(set(_HAN_RE.findall(text))))
+    if not chars:
+        return None
+    as_simplified = _converter("t2s.json").convert(chars)
+    as_traditional = _converter("s2t.json").convert(chars)
+    traditional_only = sum(a != b for a, b in zip(chars, as_simplified, strict=False))
+    simplified_only = sum(a != b for a, b in zip(chars, as_traditional, strict=False))
+    if traditional_only == simplified_only == 0:
+        return "zh-Hans"  # only characters common to both scripts; simplified is the default
+    return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"
+
+
+@lru_cache(maxsize=512)
+def zh_variants(simplified: str) -> str:
+    """A regex fragment matching `simplified` written in any Chinese script.
+
+    `zh_variants("发布时间")` matches 发布时间, 發布時間 and 發佈時間 (the Taiwan form the Big5 gateway
+    prints). Variants come from OpenCC, per position, so labels are written once in simplified.
+    """
+    renderings = {simplified}
+    for config in ("s2t.json", "s2tw.json", "s2hk.json"):
+        renderings.add(_converter(config).convert(simplified))
+    per_position: list[set[str]] = [{c} for c in simplified]
+    for rendering in renderings:
+        if len(rendering) == len(simplified):
+            for slot, char in zip(per_position, rendering, strict=True):
+                slot.add(char)
+    for slot in per_position:
+        slot |= {_converter("s2t.json").convert(c) for c in list(slot)}
+    parts = []
+    for slot in per_position:
+        if len(slot) == 1:
+            parts.append(re.escape(next(iter(slot))))
+        else:
+            parts.append("[" + "".join(sorted(re.escape(c) for c in slot)) + "]")
+    return "".join(parts)
+
+
+def fold_for_hash(text: str) -> str:
+    """Script-, width- and punctuation-insensitive form of a text, for near-duplicate hashing."""
+    folded = unicodedata.normalize("NFKC", to_simplified(text)).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())

@@ -1,0 +1,173 @@
+"""`scrapy crawl headlines`: headline pages -> article pages -> one item per story.
+
+The spider only routes: which URLs to fetch, in what order, with which callback. What a page holds is
+decided by the site module (crawler.sites), through the same pure extraction the `parse` command uses.
+
+Arguments (`-a name=value`):
+  site       all (default) or comma-separated site keys, e.g. chinacomcn
+  replay     a folder of saved pages or a WARC file: crawl it offline (see crawler/replay.py)
+  max_pages  list pages to read per headline channel (default: HEADLINES_MAX_LIST_PAGES)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler import sites
+from crawler.extract import parse_response
+from crawler.merge import merge_pages
+from crawler.sites.base import ArticleResult, ListResult, OtherResult
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+    from crawler.items import Article
+
+# Order of work: finish stories already open, then read lists, then fetch articles.
+PRIORITY_MORE_PAGES = 20
+PRIORITY_LIST = 10
+PRIORITY_ARTICLE = 0
+
+
+def _stat_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+class HeadlinesSpider(scrapy.Spider):
+    name = "headlines"
+
+    def __init__(self, site: str = "all", replay: str | None = None, max_pages: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sites = sites.select(site)  # ValueError for an unknown key, before any request
+        self.replay = replay
+        self.max_pages_arg = int(max_pages) if max_pages else None
+        self.allowed_domains = sorted({d for s in self.sites for d in s.allowed_domains()})
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HeadlinesSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.replay:
+            # Settings are not frozen yet: replay swaps the network for the archive and drops the
+            # politeness delays that only make sense against a live server.
+            handler = "crawler.replay.ReplayDownloadHandler"
+            crawler.settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
+            crawler.settings.set("REPLAY_PATH", spider.replay, priority="spider")
+            crawler.settings.set("DOWNLOAD_DELAY", 0, priority="spider")
+            crawler.settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+            crawler.settings.set("DOWNLOAD_SLOTS", {}, priority="spider")
+        return spider
+
+    @property
+    def max_list_pages(self) -> int:
+        return self.max_pages_arg or self.settings.getint("HEADLINES_MAX_LIST_PAGES", 5)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        overrides = self.settings.getdict("HEADLINES_START_URLS")
+        for site in self.sites:
+            for url in overrides.get(site.key) or site.headline_urls:
+                yield self._request(url, site.key, self.parse_list, PRIORITY_LIST, list_page=1)
+
+    def _request(self, url: str, site: str, callback: Any, priority: int, **cb_kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            priority=priority,
+            cb_kwargs={"site": site, **cb_kwargs},
+            # One politeness budget per outlet, across its subdomains and its gateway.
+            meta={"download_slot": site},
+        )
+
+    def _count(self, site: str, what: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"site/{site}/{what}", count)
+
+    def parse_list(self, response: Response, site: str, list_page: int) -> Iterator[scrapy.Request | Article]:
+        result = parse_response(response, site)
+        if isinstance(result, ArticleResult):  # a start URL that is itself a story
+            yield from self._article(result, site)
+            return
+        if isinstance(result, OtherResult):
+            self._count(site, f"pages/other/{_stat_name(result.reason)}")
+            self.logger.warning("not a list page (%s): %s", result.reason, response.url)
+            return
+        self._count(site, "pages/list")
+        self._count(site, "links/articles", len(result.articles))
+        for url in result.articles:
+            yield self._request(url, site, self.parse_article, PRIORITY_ARTICLE)
+        if list_page < self.max_list_pages:
+            for url in result.next:
+                yield self._request(url, site, self.parse_list, PRIORITY_LIST, list_page=list_page + 1)
+        elif result.next:
+            self._count(site, "links/list_pages_beyond_limit", len(result.next))
+
+    def parse_article(self, response: Response, site: str) -> Iterator[scrapy.Request | Article]:
+        result = parse_response(response, site)
+        if isinstance(result, ArticleResult):
+            yield from self._article(result, site)
+        elif isinstance(result, ListResult):
+            self._count(site, "pages/list_at_article_url")
+        else:
+            self._count(site, f"pages/other/{_stat_name(result.reason)}")
+            self.logger.info("skipped (%s): %s", result.reason, response.url)
+
+    def _article(self, result: ArticleResult, site: str) -> Iterator[scrapy.Request | Article]:
+        self._count(site, "pages/article")
+        if result.more_pages:
+            yield self._next_page([result.item], result.more_pages, site)
+        else:
+            self._count(site, "items")
+            yield result.item
+
+    def _next_page(self, pages: list[Article], remaining: list[str], site: str) -> scrapy.Request:
+        request = self._request(remaining[0], site, self.parse_more, PRIORITY_MORE_PAGES, pages=pages, remaining=remaining[1:])
+        request.errback = self.on_more_error
+        return request
+
+    def parse_more(
+        self, response: Response, site: str, pages: list[Article], remaining: list[str]
+    ) -> Iterator[scrapy.Request | Article]:
+        result = parse_response(response, site)
+        if isinstance(result, ArticleResult):
+            self._count(site, "pages/article_continuation")
+            pages = [*pages, result.item]
+            fetched = {url for page in pages for url in page.page_urls}
+            remaining = [u for u in dict.fromkeys([*remaining, *result.more_pages]) if u not in fetched]
+        else:
+            pages[0].warnings.append(f"pages: {response.url} is not a page of this story ({result.kind})")
+        if remaining:
+            yield self._next_page(pages, remaining, site)
+            return
+        self._count(site, "items")
+        yield merge_pages(pages)
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        site = request.cb_kwargs.get("site", "unknown")
+        error = failure.value
+        if isinstance(error, HttpError):
+            status = error.response.status
+            self._count(site, f"errors/http_{status}")
+            self.logger.info("HTTP %s: %s", status, request.url)
+        else:
+            self._count(site, f"errors/{type(error).__name__}")
+            self.logger.warning("failed (%s): %s", failure.getErrorMessage(), request.url)
+
+    def on_more_error(self, failure: Failure) -> Iterator[Article]:
+        """A later page of a story failed: keep what was read, and say what is missing."""
+        self.on_error(failure)
+        request = failure.request  # type: ignore[attr-defined]
+        pages: list[Article] = request.cb_kwargs["pages"]
+        missing = [request.url, *request.cb_kwargs["remaining"]]
+        item = merge_pages(pages)
+        item.warnings.append(f"pages: {len(missing)} page(s) could not be fetched: {', '.join(missing)}")
+        self._count(request.cb_kwargs["site"], "items_incomplete")
+        self._count(request.cb_kwargs["site"], "items")
+        yield item

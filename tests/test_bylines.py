@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+
+from crawler.bylines import body_credit_line, dateline_bylines, parse_fields, people, split_names
+
+
+def roles(bylines: list) -> list[tuple[str, str]]:
+    return [(b.name, b.role) for b in bylines]
+
+
+def test_seed_info_line() -> None:
+    fields = parse_fields("發佈時間:2025-06-05 09:19:14 | 來源:新華網 | 作者: | 責任編輯:曹川川")
+    assert [(f.kind, f.value) for f in fields] == [
+        ("time", "2025-06-05 09:19:14"),
+        ("source", "新華網"),
+        ("author", ""),  # an empty author field is kept: it says there is no author
+        ("editor", "曹川川"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "发布时间：2019-06-13 09:27:50 丨 来源：北京日报 丨 责任编辑：杨海乾",
+            [("time", "2019-06-13 09:27:50"), ("source", "北京日报"), ("editor", "杨海乾")],
+        ),
+        ("[作者: 刘满仓 责任编辑: 杨丹宇 ]", [("author", "刘满仓"), ("editor", "杨丹宇")]),
+        (
+            "来源：中国军网-解放军报 作者：王永文 责任编辑：孙泽 发布：2026-05-10 06:30:46",
+            [("source", "中国军网-解放军报"), ("author", "王永文"), ("editor", "孙泽"), ("time", "2026-05-10 06:30:46")],
+        ),
+        ("Source: Xinhua | Editor: huaxia", [("source", "Xinhua"), ("editor", "huaxia")]),
+    ],
+)
+def test_info_lines(line: str, expected: list[tuple[str, str]]) -> None:
+    assert [(f.kind, f.value) for f in parse_fields(line)] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("叶尔肯,高阳", ["叶尔肯", "高阳"]),
+        ("王乐文 方 敏", ["王乐文", "方敏"]),  # two-character names padded to three
+        ("Zhang Kaiwei, Hongyu", ["Zhang Kaiwei", "Hongyu"]),
+        ("Wang Xiaoyu and Li Bo", ["Wang Xiaoyu", "Li Bo"]),
+        ("张三等", ["张三"]),
+    ],
+)
+def test_split_names(value: str, names: list[str]) -> None:
+    assert split_names(value) == names
+
+
+def test_reporter_prefix_wins_over_the_field_role() -> None:
+    assert roles(people("中国网记者 张三", "author", "zh")) == [("张三", "reporter")]
+    assert roles(people("记者 孙金诚、通讯员 王 静", "author", "zh")) == [("孙金诚", "reporter"), ("王静", "reporter")]
+    assert roles(people("叶尔肯,高阳", "author", "zh")) == [("叶尔肯", "author"), ("高阳", "author")]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("【责任编辑：刘峻凌】", [("刘峻凌", "editor")]),
+        ("（责编：牛镛、岳弘彬）", [("牛镛", "editor"), ("岳弘彬", "editor")]),
+        ("(Web editor: Zhang Kaiwei, Hongyu)", [("Zhang Kaiwei", "editor"), ("Hongyu", "editor")]),
+        ("（记者 张三 李四）", [("张三", "reporter"), ("李四", "reporter")]),
+        ("本报记者 王乐文 方 敏", [("王乐文", "reporter"), ("方敏", "reporter")]),
+        ("翻译：李四", [("李四", "translator")]),
+        ("本报评论员：王五", [("王五", "commentator")]),
+    ],
+)
+def test_body_credit_lines(line: str, expected: list[tuple[str, str]]) -> None:
+    found = body_credit_line(line, "zh")
+    assert found is not None
+    assert roles(found) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "记者了解到，今年夏粮丰收。",
+        "习近平指出，中国和白俄罗斯是真朋友、好伙伴。",
+        "来源：新华社",
+        "记者：您如何看待新时代的中国？",  # an interview question, not a credit
+        "编辑：这本书出版以来受到读者欢迎",
+    ],
+)
+def test_text_is_not_a_credit_line(line: str) -> None:
+    assert body_credit_line(line, "zh") is None
+
+
+def test_dateline_reporters() -> None:
+    assert roles(dateline_bylines("新华社北京6月4日电（记者 于文静、黄垚）记者从农业农村部获悉", "zh")) == [
+        ("于文静", "reporter"),
+        ("黄垚", "reporter"),
+    ]
+    assert dateline_bylines("中国网5月13日讯 据呼和浩特市人民政府网站消息", "zh") == []

@@ -1,0 +1,110 @@
+"""`python -m crawler parse`: one saved page in, one JSON document out, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = FIXTURES / "chinacomcn"
+SEED_GATE_URL = "http://big5.china.com.cn/gate/big5/xitheory.china.com.cn/2025-06/05/content_117911710.htm"
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "crawler", *args], check=False, cwd=ROOT, input=stdin, capture_output=True, timeout=60
+    )
+
+
+def parse(*args: str, stdin: bytes | None = None) -> dict[str, Any]:
+    done = run("parse", *args, stdin=stdin)
+    assert done.returncode == 0, done.stderr.decode()
+    return json.loads(done.stdout)
+
+
+def test_article_page() -> None:
+    document = parse("--url", SEED_GATE_URL, str(SITE / "article_xitheory_seed_big5gate.html"))
+    assert document["kind"] == "article"
+    assert document["title"] == {"zh": "習近平會見白俄羅斯總統盧卡申科", "en": "Xi meets Belarusian president"}
+    assert document["published_at"] == "2025-06-05T09:19:14+08:00"
+
+
+def test_list_page() -> None:
+    document = parse("--url", "http://xitheory.china.com.cn/node_1003891.htm", str(SITE / "list_xitheory_toutiao.html"))
+    assert document["kind"] == "list"
+    assert document["next"] == ["http://xitheory.china.com.cn/node_1003891_2.htm"]
+    assert "http://xitheory.china.com.cn/2025-06/05/content_117911710.htm" in document["articles"]
+
+
+def test_other_page() -> None:
+    document = parse(
+        "--url", "http://xitheory.china.com.cn/2025-06/06/content_117913000.htm", str(SITE / "other_xitheory_video.html")
+    )
+    assert document == {"kind": "other", "reason": "no article text"}
+
+
+def test_page_of_a_site_without_a_parser() -> None:
+    document = parse("--url", "http://example.org/a.htm", "-", stdin=b"<html><body><p>hello</p></body></html>")
+    assert document == {"kind": "other", "reason": "no parser for this host"}
+
+
+def test_content_type_header_decides_the_charset() -> None:
+    # The same Big5 bytes with the charset in the header rather than the page.
+    document = parse(
+        "--url", SEED_GATE_URL, "--content-type", "text/html; charset=big5", str(SITE / "article_xitheory_seed_big5gate.html")
+    )
+    assert document["title"]["zh"] == "習近平會見白俄羅斯總統盧卡申科"
+
+
+def test_a_lying_charset_header_is_repaired_and_reported() -> None:
+    document = parse(
+        "--url", SEED_GATE_URL, "--content-type", "text/html; charset=utf-8", str(SITE / "article_xitheory_seed_big5gate.html")
+    )
+    assert document["title"]["zh"] == "習近平會見白俄羅斯總統盧卡申科"
+    assert any(w.startswith("decoding: bytes are not utf-8") for w in document["warnings"])
+    assert "\ufffd" not in json.dumps(document, ensure_ascii=False)
+
+
+def test_pages_of_a_story_are_merged_when_given() -> None:
+    p2 = "http://news.china.com.cn/txt/2025-06/03/content_117905522_2.htm"
+    document = parse(
+        "--url",
+        "http://news.china.com.cn/txt/2025-06/03/content_117905522.htm",
+        str(SITE / "article_news_two_pages_p1.html"),
+        "--page",
+        f"{p2}={SITE / 'article_news_two_pages_p2.html'}",
+    )
+    expected = json.loads((SITE / "article_news_two_pages.merged.expected.json").read_text(encoding="utf-8"))
+    assert document == expected
+
+
+def test_first_page_alone_says_what_is_missing() -> None:
+    document = parse(
+        "--url", "http://news.china.com.cn/txt/2025-06/03/content_117905522.htm", str(SITE / "article_news_two_pages_p1.html")
+    )
+    assert any("content_117905522_2.htm" in w for w in document["warnings"])
+
+
+def test_unreadable_input_is_a_clear_error() -> None:
+    done = run("parse", "--url", "http://xitheory.china.com.cn/", "/nonexistent/page.html")
+    assert done.returncode == 2
+    assert b"cannot read /nonexistent/page.html" in done.stderr
+    assert done.stdout == b""
+
+
+def test_unknown_site_is_a_clear_error() -> None:
+    done = run("parse", "--url", "http://xitheory.china.com.cn/", "--site", "nosuch", str(SITE / "list_xitheory_home.html"))
+    assert done.returncode == 2
+    assert b"unknown site 'nosuch'" in done.stderr
+
+
+def test_garbage_bytes_are_not_an_article() -> None:
+    garbage = bytes(range(256)) * 40
+    document = parse("--url", "http://news.china.com.cn/2025-06/04/content_117909876.shtml", "-", stdin=garbage)
+    assert document["kind"] == "other"
+    assert "\ufffd" not in json.dumps(document, ensure_ascii=False)

@@ -1,0 +1,108 @@
+"""The spider routes: callbacks fed fixture responses, no network, no engine."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
+
+from crawler.items import Article
+from spiders.headlines import PRIORITY_ARTICLE, PRIORITY_LIST, PRIORITY_MORE_PAGES, HeadlinesSpider
+from tests.conftest import FIXTURES, Case
+
+
+@pytest.fixture
+def spider() -> HeadlinesSpider:
+    crawler = get_crawler(HeadlinesSpider)
+    spider = HeadlinesSpider.from_crawler(crawler, site="chinacomcn")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    return spider
+
+
+def response(stem: str) -> Any:
+    return Case(FIXTURES / "chinacomcn" / stem).response()
+
+
+def test_unknown_site_is_refused_before_any_request() -> None:
+    with pytest.raises(ValueError, match="unknown site"):
+        HeadlinesSpider(site="nosuch")
+
+
+def test_start_requests_cover_simplified_and_gateway_headlines(spider: HeadlinesSpider) -> None:
+    async def collect() -> list[scrapy.Request]:
+        return [r async for r in spider.start()]
+
+    requests = asyncio.run(collect())
+    urls = [r.url for r in requests]
+    assert "http://xitheory.china.com.cn/" in urls
+    assert "http://big5.china.com.cn/gate/big5/xitheory.china.com.cn/" in urls
+    assert all(r.meta["download_slot"] == "chinacomcn" for r in requests)
+    assert all(r.callback == spider.parse_list for r in requests)
+
+
+def test_list_page_yields_articles_then_next_page(spider: HeadlinesSpider) -> None:
+    out = list(spider.parse_list(response("list_xitheory_toutiao"), site="chinacomcn", list_page=1))
+    articles = [r for r in out if r.callback == spider.parse_article]
+    lists = [r for r in out if r.callback == spider.parse_list]
+    assert [r.url for r in articles] == [
+        "http://xitheory.china.com.cn/2025-06/05/content_117911710.htm",
+        "http://xitheory.china.com.cn/2025-06/15/content_117920001.htm",
+        "http://xitheory.china.com.cn/2025-06/06/content_117913000.htm",
+    ]
+    assert [r.url for r in lists] == ["http://xitheory.china.com.cn/node_1003891_2.htm"]
+    assert lists[0].priority == PRIORITY_LIST > articles[0].priority == PRIORITY_ARTICLE
+    assert lists[0].cb_kwargs == {"site": "chinacomcn", "list_page": 2}
+    # The sidebar's hot links are not headlines.
+    assert not any("117899880" in r.url for r in out)
+
+
+def test_list_pages_stop_at_the_limit(spider: HeadlinesSpider) -> None:
+    spider.max_pages_arg = 1
+    out = list(spider.parse_list(response("list_xitheory_toutiao"), site="chinacomcn", list_page=1))
+    assert not [r for r in out if r.callback == spider.parse_list]
+    assert spider.crawler.stats.get_value("site/chinacomcn/links/list_pages_beyond_limit") == 1
+
+
+def test_paginated_story_is_fetched_to_the_end_then_merged(spider: HeadlinesSpider) -> None:
+    (request,) = spider.parse_article(response("article_news_two_pages_p1"), site="chinacomcn")
+    assert isinstance(request, scrapy.Request)
+    assert request.url.endswith("content_117905522_2.htm")
+    assert request.priority == PRIORITY_MORE_PAGES
+    (item,) = spider.parse_more(response("article_news_two_pages_p2"), **request.cb_kwargs)
+    assert isinstance(item, Article)
+    assert len(item.page_urls) == 2
+    assert len(item.body["zh"]) == 4
+
+
+def test_a_failed_later_page_keeps_the_story_and_says_so(spider: HeadlinesSpider) -> None:
+    (request,) = spider.parse_article(response("article_news_two_pages_p1"), site="chinacomcn")
+    failed = Response(request.url, status=503, request=request)
+    failure = Failure(HttpError(failed, "Ignoring non-200 response"))
+    failure.request = request  # type: ignore[attr-defined]
+    (item,) = request.errback(failure)
+    assert isinstance(item, Article)
+    assert item.body["zh"]  # page 1 is kept
+    assert any("could not be fetched" in w and request.url in w for w in item.warnings)
+    assert spider.crawler.stats.get_value("site/chinacomcn/items_incomplete") == 1
+    assert spider.crawler.stats.get_value("site/chinacomcn/errors/http_503") == 1
+
+
+def test_non_article_is_counted_not_yielded(spider: HeadlinesSpider) -> None:
+    assert list(spider.parse_article(response("other_xitheory_video"), site="chinacomcn")) == []
+    assert spider.crawler.stats.get_value("site/chinacomcn/pages/other/no_article_text") == 1
+
+
+def test_replay_argument_swaps_the_network_for_the_archive() -> None:
+    crawler = get_crawler(HeadlinesSpider)
+    crawler.settings.frozen = False
+    HeadlinesSpider.from_crawler(crawler, replay=str(FIXTURES / "chinacomcn"))
+    assert crawler.settings.getdict("DOWNLOAD_HANDLERS")["http"] == "crawler.replay.ReplayDownloadHandler"
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0
+    assert not crawler.settings.getbool("AUTOTHROTTLE_ENABLED")
