@@ -7,6 +7,7 @@ A fixture case is `tests/fixtures/<site>/<stem>.*`: the raw bytes as served (`.h
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from scrapy.http import TextResponse
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# ../shared next to the checkout; HEADLINES_SHARED points elsewhere (a clone in another folder).
+SHARED = Path(os.environ.get("HEADLINES_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 CORPUS = SHARED / "corpus"
 
 
