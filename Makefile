@@ -6,7 +6,7 @@ ARGS ?=
 
 .PHONY: crawl replay test lint clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+.venv/bin/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -15,12 +15,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 ## The main job: crawl every configured outlet's headline pages.
 crawl: $(BIN)/.installed
 	mkdir -p data
-	$(BIN)/scrapy crawl headlines -O data/items.jsonl $(ARGS)
+	$(BIN)/scrapy crawl headlines $(ARGS)
 
 ## The same crawl, offline, over the saved test site.
 replay: $(BIN)/.installed
 	mkdir -p data
-	$(BIN)/scrapy crawl headlines -a replay=tests/fixtures/chinacomcn -O data/replay.jsonl $(ARGS)
+	rm -f data/replay.sqlite3*  # a fresh store each time: a second replay would skip every stored page
+	$(BIN)/scrapy crawl headlines -a replay=tests/fixtures/chinacomcn -O data/replay.jsonl -s EMBEDDED_STORE_PATH=data/replay.sqlite3 $(ARGS)
 
 ## Lint, type-check and run every test.
 test: $(BIN)/.installed

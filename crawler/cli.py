@@ -1,20 +1,36 @@
 """`python -m crawler <command>`: offline tools around the crawler.
 
-parse   one saved page -> one JSON document on stdout (article item, list links, or why neither)
+parse          one saved page -> one JSON document on stdout (article item, list links, or why neither)
+export         every stored story (or run) as JSON Lines, from MongoDB or the embedded store
+replay-spill   store the items an outage left in a spill file
+
+Store commands use the crawl's settings: MONGO_URI (environment or -s) selects MongoDB, else the
+embedded store at EMBEDDED_STORE_PATH.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import sqlite3
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pymongo.errors import PyMongoError
+from scrapy.utils.project import get_project_settings
 
 from crawler.extract import parse_page
 from crawler.merge import merge_pages
 from crawler.serialize import to_jsonable
 from crawler.sites.base import ArticleResult, ListResult, OtherResult
+from crawler.store import Store, StoreUnavailable, WriteReport, open_store
+from pipelines.store import write_items
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 
 def _read(path: str) -> bytes:
@@ -60,6 +76,76 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(pairs: list[str] | None) -> Settings:
+    settings = get_project_settings()
+    for pair in pairs or []:
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def _open(settings: Settings) -> Store | None:
+    try:
+        return open_store(settings)
+    except StoreUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _open(_settings(args.set))
+    if store is None:
+        return 2
+    count = 0
+    with contextlib.ExitStack() as stack:
+        stack.callback(store.close)
+        output = stack.enter_context(Path(args.output).open("w", encoding="utf-8")) if args.output else sys.stdout
+        for doc in store.runs() if args.runs else store.documents():
+            output.write(json.dumps(doc, ensure_ascii=False, default=_json_default, sort_keys=True) + "\n")
+            count += 1
+    print(f"exported {count} {'runs' if args.runs else 'stories'} from the {store.describe()}", file=sys.stderr)
+    return 0
+
+
+def cmd_replay_spill(args: argparse.Namespace) -> int:
+    store = _open(_settings(args.set))
+    if store is None:
+        return 2
+    status = 0
+    try:
+        for name in args.files:
+            path = Path(name)
+            records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            report = WriteReport()
+            for start in range(0, len(records), 100):
+                report.merge(write_items(store, records[start : start + 100], datetime.now(UTC)))
+            summary = ", ".join(f"{outcome} {n}" for outcome, n in sorted(_by_outcome(report).items())) or "nothing"
+            print(f"{path}: {len(records)} records: {summary}", file=sys.stderr)
+            path.rename(path.with_name(path.name + ".replayed"))
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        status = 2
+    except (StoreUnavailable, PyMongoError, sqlite3.Error) as error:
+        print(f"error: the store failed, the spill file is kept: {error}", file=sys.stderr)
+        status = 1
+    finally:
+        store.close()
+    return status
+
+
+def _by_outcome(report: WriteReport) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for (_, outcome), count in report.outcomes.items():
+        totals[outcome] = totals.get(outcome, 0) + count
+    return totals
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m crawler", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -74,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--page", action="append", metavar="URL=FILE", help="a further page of the same story, merged in order")
     parse.add_argument("--pretty", action="store_true", help="indent the JSON")
     parse.set_defaults(func=cmd_parse)
+
+    export = commands.add_parser("export", help="dump the store to JSON Lines")
+    export.add_argument("--output", "-o", help="file to write (default: stdout)")
+    export.add_argument("--runs", action="store_true", help="export the runs collection instead of the stories")
+    export.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
+    export.set_defaults(func=cmd_export)
+
+    replay = commands.add_parser("replay-spill", help="store the items an outage left in spill files")
+    replay.add_argument("files", nargs="+", help="spill files (data/spill/spill-*.jsonl)")
+    replay.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
+    replay.set_defaults(func=cmd_replay_spill)
     return parser
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import logging
+import socket
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +15,8 @@ from scrapy.exceptions import NotConfigured
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 
 class StatsFile:
@@ -43,3 +48,85 @@ def _json_default(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value)
+
+
+class RunRecorder:
+    """One document per crawl in the store's runs collection: when, how it ended, and per outlet
+    what was fetched, stored, updated, unchanged, dropped (by reason) and what failed."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.run: dict[str, Any] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
+        if not crawler.settings.getbool("STORE_ENABLED", True):
+            raise NotConfigured("no store, no runs collection")
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.closed, signal=signals.spider_closed)
+        return recorder
+
+    def opened(self, spider: Any) -> None:
+        from crawler.store import StoreUnavailable, store_for
+
+        started = datetime.now(UTC)
+        self.run = {
+            "_id": f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
+            "started_at": started,
+            "finished_at": None,
+            "status": "running",
+            "finish_reason": None,
+            "spider": spider.name,
+            "arguments": dict(getattr(spider, "arguments", {}) or {}),
+            "host": socket.gethostname(),
+        }
+        self.crawler.stats.set_value("run/id", self.run["_id"])
+        try:
+            store = store_for(self.crawler)
+            self.run["store"] = store.kind
+            store.save_run(self.run)
+        except StoreUnavailable as error:
+            logger.error("cannot record the run's start: %s", error)
+
+    def closed(self, spider: Any, reason: str) -> None:
+        from crawler.store import store_for
+
+        stats = self.crawler.stats.get_stats()
+        self.run.update(
+            finished_at=datetime.now(UTC),
+            status="finished" if reason == "finished" else "failed",
+            finish_reason=reason,
+            sites=per_site(stats),
+            totals=totals(stats),
+        )
+        try:
+            store_for(self.crawler).save_run(self.run)
+        except Exception as error:  # noqa: BLE001 -- the run summary must reach the log even when the store is gone
+            logger.error(
+                "cannot record the run in the store (%s); the run was: %s", error, json.dumps(self.run, default=_json_default)
+            )
+
+
+def per_site(stats: dict[str, Any]) -> dict[str, Any]:
+    """`site/<key>/a/b` stats -> {key: {a: {b: value}}}."""
+    sites: dict[str, Any] = {}
+    for name, value in stats.items():
+        if not name.startswith("site/"):
+            continue
+        _, key, *path = name.split("/")
+        node = sites.setdefault(key, {})
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    return sites
+
+
+def totals(stats: dict[str, Any]) -> dict[str, Any]:
+    keep = ("item_scraped_count", "item_dropped_count", "response_received_count", "downloader/request_count", "store/spilled",
+            "log_count/ERROR", "log_count/WARNING", "elapsed_time_seconds")  # fmt: skip
+    out: dict[str, Any] = {name.replace("/", "_"): stats[name] for name in keep if name in stats}
+    out["dropped"] = {n.rsplit("/", 1)[1]: v for n, v in stats.items() if n.startswith("item_dropped_reasons_count/")}
+    out["http_status"] = {n.rsplit("/", 1)[1]: v for n, v in stats.items() if n.startswith("downloader/response_status_count/")}
+    out["store"] = {n.split("/", 1)[1]: v for n, v in stats.items() if n.startswith("store/") and isinstance(v, int)}
+    return out

@@ -72,7 +72,23 @@ class Article:
     """second, minute or day: a day-only date is never passed off as midnight."""
     page_urls: list[str] = field(default_factory=list)
     """Every page merged into this item, in order (one entry unless the story is paginated)."""
+    redirected_from: list[str] = field(default_factory=list)
+    """URLs requested before redirects led to `url`."""
     parser: str = ""
     """Layout that produced the item, e.g. chinacomcn:ClassicArticle."""
     warnings: list[str] = field(default_factory=list)
     """What was odd on the page; kept, not hidden."""
+    content_hash: str | None = None
+    """Near-duplicate identity over the folded body text; set by NormalizePipeline."""
+    fetched_at: str | None = None
+    """When the page was fetched (ISO 8601, UTC); set by NormalizePipeline."""
+
+
+@dataclass(kw_only=True)
+class Removal:
+    """A stored story's page now answers 404/410: the store records `removed_at`."""
+
+    url: str
+    site: str
+    status: int
+    fetched_at: str | None = None

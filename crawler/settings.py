@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 
+from crawler.store.secrets import Secret
+
 BOT_NAME = "headlines"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -44,12 +46,45 @@ HEADLINES_START_URLS: dict[str, list[str]] = {}
 # Each response yields at most one item; Scrapy's default of 100 only costs scheduling work.
 CONCURRENT_ITEMS = 1
 
+# --- Item pipelines: normalise -> validate -> deduplicate -> store ---
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.store.StorePipeline": 900,
+}
+VALIDATE_MIN_BODY_CHARS = 20
+
+# --- Storage: MongoDB when MONGO_URI is set, else the embedded SQLite file ---
+STORE_ENABLED = True  # -s STORE_ENABLED=0 for a feed-only run (-O items.jsonl)
+# Wrapped so Scrapy's "Overridden settings" log line shows it redacted (see crawler/addons.py for -s).
+MONGO_URI = Secret(os.environ.get("MONGO_URI", ""))
+MONGO_DATABASE = os.environ.get("MONGO_DATABASE", "headlines")
+MONGO_COLLECTION = "articles"  # also <collection>_urls and <collection>_hashes
+MONGO_RUNS_COLLECTION = "runs"
+MONGO_SERVER_TIMEOUT_MS = 5000
+EMBEDDED_STORE_PATH = os.environ.get("EMBEDDED_STORE_PATH", "data/headlines.sqlite3")
+STORE_BATCH_SIZE = 100
+STORE_FLUSH_SECONDS = 5.0
+STORE_RETRY_TIMES = 5
+STORE_RETRY_BACKOFF = 0.5  # seconds, doubled per attempt
+SPILL_DIR = "data/spill"
+
+# --- Incremental runs ---
+INCREMENTAL_ENABLED = True  # stored article pages are not fetched again; list pages always are
+RECHECK_AFTER = 0  # e.g. "6h": refetch stored stories last fetched that long ago (0: never)
+RECHECK_WINDOW = "3d"  # ... but only stories first fetched within this window
+MISSING_RETRY_AFTER = "1d"  # an article link that answered 404 is tried again after this
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.SkipStoredMiddleware": 50}
+ADDONS = {"crawler.addons.HeadlinesAddon": 0}
+
 # --- Output and logs ---
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_FORMATTER = "crawler.logformatter.HeadlinesLogFormatter"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens a code-executing HTTP listener by default; a cron crawler needs none
 
 # --- Extensions ---
-EXTENSIONS = {"crawler.extensions.StatsFile": 500}
+EXTENSIONS = {"crawler.extensions.StatsFile": 500, "crawler.extensions.RunRecorder": 510}
 STATS_FILE = os.environ.get("STATS_FILE", "")  # final stats as JSON, when set

@@ -66,8 +66,13 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional -> simplified, phrase-aware (Taiwan vocabulary too: 網際網路 -> 互联网)."""
-    return _converter("tw2sp.json").convert(text) if text else text
+    """Traditional -> simplified, phrase-aware (Taiwan vocabulary too: 網際網路 -> 互联网).
+
+    Applied to every text, simplified ones included: the Taiwan-vocabulary step also rewrites
+    phrases that are spelled alike in both scripts (新增 -> 添加), so skipping "already
+    simplified" text would fold a page and its gateway copy differently."""
+    converted: str = _converter("tw2sp.json").convert(text) if text else text
+    return converted
 
 
 def chinese_script(text: str) -> Literal["zh-Hans", "zh-Hant"] | None:
@@ -110,7 +115,24 @@ def zh_variants(simplified: str) -> str:
     return "".join(parts)
 
 
+def looks_like_mojibake(text: str) -> bool:
+    """UTF-8 bytes that were read as GBK/GB18030: the text round-trips back to valid UTF-8.
+
+    Real Chinese text encoded as GB18030 is almost never valid UTF-8 (its lead and trail bytes do
+    not line up), so a clean round trip that yields other ideographs is the mojibake signature.
+    """
+    if han_count(text) < 4:
+        return False
+    try:
+        repaired = text.encode("gb18030").decode("utf-8")
+    except UnicodeError:
+        return False
+    return repaired != text and han_count(repaired) > 0
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def fold_for_hash(text: str) -> str:
     """Script-, width- and punctuation-insensitive form of a text, for near-duplicate hashing."""
-    folded = unicodedata.normalize("NFKC", to_simplified(text)).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", to_simplified(text)).casefold())

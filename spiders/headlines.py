@@ -15,11 +15,14 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import sites
 from crawler.extract import parse_response
 from crawler.merge import merge_pages
+from crawler.middlewares import AlreadyStored
+from crawler.signals import not_an_article, story_removed
 from crawler.sites.base import ArticleResult, ListResult, OtherResult
 
 if TYPE_CHECKING:
@@ -50,6 +53,7 @@ class HeadlinesSpider(scrapy.Spider):
         self.replay = replay
         self.max_pages_arg = int(max_pages) if max_pages else None
         self.allowed_domains = sorted({d for s in self.sites for d in s.allowed_domains()})
+        self.arguments = {"site": site, "replay": replay, "max_pages": max_pages}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HeadlinesSpider:
@@ -73,17 +77,18 @@ class HeadlinesSpider(scrapy.Spider):
         overrides = self.settings.getdict("HEADLINES_START_URLS")
         for site in self.sites:
             for url in overrides.get(site.key) or site.headline_urls:
-                yield self._request(url, site.key, self.parse_list, PRIORITY_LIST, list_page=1)
+                yield self._request(url, site.key, self.parse_list, PRIORITY_LIST, "list", list_page=1)
 
-    def _request(self, url: str, site: str, callback: Any, priority: int, **cb_kwargs: Any) -> scrapy.Request:
+    def _request(self, url: str, site: str, callback: Any, priority: int, kind: str, **cb_kwargs: Any) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.on_error,
             priority=priority,
             cb_kwargs={"site": site, **cb_kwargs},
-            # One politeness budget per outlet, across its subdomains and its gateway.
-            meta={"download_slot": site},
+            # One politeness budget per outlet, across its subdomains and its gateway. The kind tells
+            # the incremental middleware which requests it may skip (articles, never lists).
+            meta={"download_slot": site, "headlines_kind": kind},
         )
 
     def _count(self, site: str, what: str, count: int = 1) -> None:
@@ -101,22 +106,25 @@ class HeadlinesSpider(scrapy.Spider):
         self._count(site, "pages/list")
         self._count(site, "links/articles", len(result.articles))
         for url in result.articles:
-            yield self._request(url, site, self.parse_article, PRIORITY_ARTICLE)
+            yield self._request(url, site, self.parse_article, PRIORITY_ARTICLE, "article")
         if list_page < self.max_list_pages:
             for url in result.next:
-                yield self._request(url, site, self.parse_list, PRIORITY_LIST, list_page=list_page + 1)
+                yield self._request(url, site, self.parse_list, PRIORITY_LIST, "list", list_page=list_page + 1)
         elif result.next:
             self._count(site, "links/list_pages_beyond_limit", len(result.next))
 
     def parse_article(self, response: Response, site: str) -> Iterator[scrapy.Request | Article]:
         result = parse_response(response, site)
         if isinstance(result, ArticleResult):
+            if response.request is not None and (redirects := response.meta.get("redirect_urls")):
+                result.item.redirected_from = list(redirects)
             yield from self._article(result, site)
         elif isinstance(result, ListResult):
             self._count(site, "pages/list_at_article_url")
         else:
             self._count(site, f"pages/other/{_stat_name(result.reason)}")
             self.logger.info("skipped (%s): %s", result.reason, response.url)
+            self.crawler.signals.send_catch_log(not_an_article, url=response.url, site=site, reason=result.reason)
 
     def _article(self, result: ArticleResult, site: str) -> Iterator[scrapy.Request | Article]:
         self._count(site, "pages/article")
@@ -127,7 +135,9 @@ class HeadlinesSpider(scrapy.Spider):
             yield result.item
 
     def _next_page(self, pages: list[Article], remaining: list[str], site: str) -> scrapy.Request:
-        request = self._request(remaining[0], site, self.parse_more, PRIORITY_MORE_PAGES, pages=pages, remaining=remaining[1:])
+        request = self._request(
+            remaining[0], site, self.parse_more, PRIORITY_MORE_PAGES, "more", pages=pages, remaining=remaining[1:]
+        )
         request.errback = self.on_more_error
         return request
 
@@ -152,10 +162,17 @@ class HeadlinesSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "unknown")
         error = failure.value
+        if isinstance(error, AlreadyStored):
+            return  # counted by the middleware
         if isinstance(error, HttpError):
             status = error.response.status
             self._count(site, f"errors/http_{status}")
             self.logger.info("HTTP %s: %s", status, request.url)
+            if status in (404, 410) and request.meta.get("headlines_kind") == "article":
+                # The store marks a stored story removed; an unknown URL is only counted.
+                self.crawler.signals.send_catch_log(story_removed, url=request.url, site=site, status=status)
+        elif isinstance(error, IgnoreRequest):
+            self._count(site, f"ignored/{_stat_name(str(error))[:60]}")
         else:
             self._count(site, f"errors/{type(error).__name__}")
             self.logger.warning("failed (%s): %s", failure.getErrorMessage(), request.url)

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from crawler.extract import build_response
+from crawler.store import EmbeddedStore, MongoStore, Store
+from tests.servers import MongoServer, start_server
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from scrapy.http import TextResponse
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -76,5 +85,66 @@ def mismatches(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str, di
     }
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def crawl(
+    tmp_path: Path, replay: Path, *extra: str, env: dict[str, str] | None = None, check: bool = True
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """`scrapy crawl headlines -a replay=…` in a subprocess, as a user runs it; items and final stats.
+
+    The store is the embedded one under tmp_path unless `env` sets MONGO_URI.
+    """
+    items, stats = tmp_path / "items.jsonl", tmp_path / "stats.json"
+    command = [sys.executable, "-m", "scrapy", "crawl", "headlines", "-a", "site=chinacomcn", "-a", f"replay={replay}"]
+    command += ["-O", str(items), "-s", f"STATS_FILE={stats}", "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={tmp_path / 'crawl.log'}"]
+    command += ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", "-s", f"SPILL_DIR={tmp_path / 'spill'}", *extra]
+    environment = {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "MONGO_DATABASE")}
+    environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
+    done = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)
+    if check:
+        log = (tmp_path / "crawl.log").read_text(encoding="utf-8") if (tmp_path / "crawl.log").exists() else ""
+        assert done.returncode == 0, (done.stderr + log)[-4000:]
+    lines = items.read_text(encoding="utf-8").splitlines() if items.exists() else []
+    found = json.loads(stats.read_text(encoding="utf-8")) if stats.exists() else {}
+    return [json.loads(line) for line in lines], found
+
+
 def describe(diff: dict[str, dict[str, Any]]) -> str:
     return "mismatched fields:\n" + json.dumps(diff, ensure_ascii=False, indent=2)
+
+
+# -- storage: a real MongoDB-wire server and both stores ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MongoServer]:
+    server, how = start_server(tmp_path_factory.mktemp("mongo"))
+    if server is None:
+        message = f"NO MONGODB-WIRE SERVER, MongoDB storage tests NOT RUN: {how}"
+        if os.environ.get("HEADLINES_REQUIRE_MONGO"):
+            pytest.fail(message)
+        pytest.skip(message)
+    print(f"\nstorage tests use {how} at {server.uri}")
+    yield server
+    server.stop()
+
+
+def new_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    if kind == "embedded":
+        store: Store = EmbeddedStore(tmp_path / f"store-{uuid.uuid4().hex[:6]}.sqlite3")
+    else:
+        server: MongoServer = request.getfixturevalue("mongo_server")
+        store = MongoStore(server.uri, database=f"test_{uuid.uuid4().hex[:12]}", server_timeout_ms=3000)
+    store.open()
+    return store
+
+
+@pytest.fixture(params=["embedded", "mongodb"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same test against both stores: they must follow the same rules."""
+    opened = new_store(request.param, tmp_path, request)
+    yield opened
+    if isinstance(opened, MongoStore) and opened.client is not None:
+        opened.client.drop_database(opened.database_name)
+    opened.close()

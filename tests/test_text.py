@@ -4,7 +4,15 @@ import re
 
 import pytest
 
-from crawler.text import chinese_script, clean_text, detect_language, fold_for_hash, to_simplified, zh_variants
+from crawler.text import (
+    chinese_script,
+    clean_text,
+    detect_language,
+    fold_for_hash,
+    looks_like_mojibake,
+    to_simplified,
+    zh_variants,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,9 +58,23 @@ def test_labels_match_every_script() -> None:
     assert re.fullmatch(zh_variants("责任编辑"), "責任編輯")
 
 
+def test_mojibake_is_recognised_and_real_text_is_not() -> None:
+    assert looks_like_mojibake("发布时间 王毅参加会见".encode().decode("gb18030"))  # UTF-8 bytes read as GBK
+    for text in (
+        "习近平会见白俄罗斯总统卢卡申科",
+        "習近平會見白俄羅斯總統盧卡申科",
+        "Xi meets Belarusian president",
+        "王毅参加会见。",
+    ):
+        assert not looks_like_mojibake(text), text
+
+
 def test_folding_makes_gateway_text_equal_to_the_original() -> None:
     # The Big5 gateway changes script, vocabulary (支持 -> 支援) and punctuation width.
     assert fold_for_hash("白方感謝中方長期以來大力支援和幫助,對中國高度信任") == fold_for_hash(
         "白方感谢中方长期以来大力支持和帮助，对中国高度信任"
     )
     assert to_simplified("網際網路") == "互联网"
+    # Folding is one function for both scripts: a phrase the Taiwan step rewrites folds alike
+    # whether the page spelled it in simplified or traditional characters.
+    assert fold_for_hash("各地新增就业岗位") == fold_for_hash("各地新增就業崗位")

@@ -1,0 +1,95 @@
+"""Downloader middleware for incremental cron runs: stored article pages are not fetched again."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from pymongo.errors import PyMongoError
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.asyncio import run_in_thread
+
+from crawler.store import StoreUnavailable, store_for
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+_DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>[smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: object) -> timedelta:
+    """`3600`, `"90m"`, `"6h"`, `"2d"` -> timedelta; 0 or empty means never."""
+    if value in (None, "", 0, "0"):
+        return timedelta(0)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"not a duration: {value!r} (use seconds, or a number with s, m, h or d)")
+    return timedelta(seconds=float(match["value"]) * _UNITS[match["unit"]])
+
+
+class AlreadyStored(IgnoreRequest):
+    """The article page was fetched and stored by an earlier run."""
+
+
+class SkipStoredMiddleware:
+    """Asks the store before an article request goes out; list pages always go out.
+
+    RECHECK_AFTER (e.g. "6h") lets a stored story through again when its last fetch is that old and
+    it was first fetched within RECHECK_WINDOW (default "3d"): recent stories are re-read to catch
+    silent edits and removals, old ones are left alone.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("INCREMENTAL_ENABLED", True) or not crawler.settings.getbool("STORE_ENABLED", True):
+            raise NotConfigured("incremental crawling is off")
+        self.crawler = crawler
+        self.recheck_after = parse_duration(crawler.settings.get("RECHECK_AFTER", 0))
+        self.recheck_window = parse_duration(crawler.settings.get("RECHECK_WINDOW", "3d"))
+        self.missing_retry_after = parse_duration(crawler.settings.get("MISSING_RETRY_AFTER", "1d"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SkipStoredMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get("headlines_kind") != "article":
+            return
+        site = request.cb_kwargs.get("site", "unknown")
+        stats = self.crawler.stats
+        try:
+            fetched = await run_in_thread(store_for(self.crawler).fetched, request.url)
+        except (StoreUnavailable, PyMongoError, sqlite3.Error) as error:
+            # Fetching again is safe (the store deduplicates); skipping on a guess is not.
+            stats.inc_value(f"site/{site}/incremental/store_error")
+            logger.warning("cannot ask the store about %s (%s); fetching it", request.url, error)
+            return
+        if fetched is None:
+            stats.inc_value(f"site/{site}/incremental/new")
+            return
+        now = datetime.now(UTC)
+        if fetched.status == "other":
+            stats.inc_value(f"site/{site}/incremental/skipped_not_article")
+            raise AlreadyStored(f"not an article page (seen before): {request.url}")
+        if fetched.status == "missing":
+            if now - fetched.last_fetched_at < self.missing_retry_after:
+                stats.inc_value(f"site/{site}/incremental/skipped_missing")
+                raise AlreadyStored(f"answered 404/410 recently: {request.url}")
+            stats.inc_value(f"site/{site}/incremental/retry_missing")
+            return
+        if (
+            self.recheck_after
+            and now - fetched.last_fetched_at >= self.recheck_after
+            and now - fetched.first_fetched_at <= self.recheck_window
+        ):
+            stats.inc_value(f"site/{site}/incremental/recheck")
+            request.meta["recheck"] = True
+            return
+        stats.inc_value(f"site/{site}/incremental/skipped")
+        raise AlreadyStored(f"already stored: {request.url}")

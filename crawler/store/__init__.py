@@ -1,0 +1,58 @@
+"""Where items go: MongoDB when MONGO_URI is set, else the embedded SQLite store under data/.
+
+`store_for(crawler)` gives every component of one crawl (pipeline, incremental middleware, runs
+recorder) the same store object; it is opened once and closed when the engine stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+
+from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
+from crawler.store.mongo import MongoStore
+from crawler.store.sqlite import EmbeddedStore
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["EmbeddedStore", "FetchedUrl", "MongoStore", "Store", "StoreUnavailable", "WriteReport", "open_store", "store_for"]
+
+
+def build_store(settings: BaseSettings) -> Store:
+    uri = settings.get("MONGO_URI")
+    if uri:
+        return MongoStore(
+            str.__str__(uri),
+            database=settings.get("MONGO_DATABASE", "headlines"),
+            collection=settings.get("MONGO_COLLECTION", "articles"),
+            runs_collection=settings.get("MONGO_RUNS_COLLECTION", "runs"),
+            server_timeout_ms=settings.getint("MONGO_SERVER_TIMEOUT_MS", 5000),
+        )
+    return EmbeddedStore(settings.get("EMBEDDED_STORE_PATH", "data/headlines.sqlite3"))
+
+
+def open_store(settings: BaseSettings) -> Store:
+    store = build_store(settings)
+    store.open()
+    if isinstance(store, EmbeddedStore):
+        logger.info("No MONGO_URI configured: storing into the %s", store.describe())
+    else:
+        logger.info("Storing into %s", store.describe())
+    return store
+
+
+def store_for(crawler: Crawler) -> Store:
+    """The crawl's store, opened on first use (raises StoreUnavailable when it cannot be)."""
+    store: Store | None = getattr(crawler, "_headlines_store", None)
+    if store is None:
+        store = open_store(crawler.settings)
+        crawler._headlines_store = store  # type: ignore[attr-defined]
+        # After spider_closed, so the runs recorder can still write the run's summary.
+        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
+    return store

@@ -1,0 +1,167 @@
+"""The stored document and the rules that evolve it. Pure: both stores call these functions.
+
+One document per story, `_id` = the item's key. A new fetch of a stored story is one of:
+
+- unchanged: same content (compared script-, width- and punctuation-insensitively) -> only
+  `last_seen_at` moves and the URL joins `fetched_urls`;
+- variant: same content in another script (the Big5 gateway's traditional copy of a simplified
+  page) -> kept verbatim under `variants[<tag>]`, nothing else changes;
+- updated: the content changed -> the new content replaces the old, the old is kept in `revisions`
+  with the list of fields that changed, `revision` goes up;
+- stale: another URL of the story (a lagging gateway copy) still serves an earlier revision ->
+  nothing changes but `last_seen_at`; the same URL going back to old text is a real revert.
+
+`_v` counts writes; stores use it for optimistic concurrency (write only if `_v` is unchanged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from copy import deepcopy
+from datetime import datetime
+from typing import Any, Literal
+
+from crawler.text import fold_for_hash
+
+Outcome = Literal["inserted", "updated", "unchanged", "variant", "stale"]
+
+# The fields whose change makes a new revision, as the issue names them: title, body, captions,
+# bylines, time. Source and section are kept with each revision's snapshot but do not trigger one.
+REVISION_FIELDS = ("title", "body", "captions", "bylines", "published_at")
+CONTENT_FIELDS = ("url", "title", "body", "languages", "photos", "bylines", "source", "section", "published_at", "published_raw",
+                  "published_precision", "page_urls", "parser", "warnings", "content_hash")  # fmt: skip
+VARIANT_FIELDS = ("url", "title", "body", "photos", "bylines", "source", "section")
+STORE_FIELDS = ("fetched_urls", "variants", "first_seen_at", "last_seen_at", "revision", "revisions", "removed_at",
+                "removal_status", "duplicates_of", "fingerprint", "_v")  # fmt: skip
+
+
+def seen_at(item: dict[str, Any], default: datetime) -> datetime:
+    """When the item's page was fetched (its `fetched_at`), so a late write keeps the real time."""
+    value = item.get("fetched_at")
+    if isinstance(value, datetime):
+        return value
+    if value:
+        return datetime.fromisoformat(value)
+    return default
+
+
+def item_urls(item: dict[str, Any]) -> list[str]:
+    """The URLs this fetch answers for: the page, and what redirected to it."""
+    return list(dict.fromkeys([item["url"], *(item.get("redirected_from") or [])]))
+
+
+def _folded_body(body: dict[str, list[str]]) -> dict[str, str]:
+    # One fold per language: paragraph breaks carry no content (re-paragraphing is not an edit).
+    return {lang: fold_for_hash("\n".join(body[lang])) for lang in sorted(body)}
+
+
+def content_hash(item: dict[str, Any]) -> str:
+    """Near-duplicate identity: the body text of every language, folded (t2s, width, punctuation).
+
+    Equal for a page and its Big5 gateway copy, and for one wire story republished by two outlets.
+    """
+    folded = _folded_body(item.get("body") or {})
+    return hashlib.sha1("\n".join(folded.values()).encode("utf-8")).hexdigest()
+
+
+def _folded_views(doc: dict[str, Any]) -> dict[str, Any]:
+    photos = doc.get("photos") or []
+    bylines = doc.get("bylines") or []
+    return {
+        "title": {lang: fold_for_hash(t) for lang, t in sorted((doc.get("title") or {}).items())},
+        "body": _folded_body(doc.get("body") or {}),
+        "captions": fold_for_hash("\n".join(p.get("caption") or "-" for p in photos)),
+        "bylines": sorted({(fold_for_hash(b["name"]), b["role"]) for b in bylines}),
+        "published_at": doc.get("published_at"),
+    }
+
+
+def fingerprint(doc: dict[str, Any]) -> str:
+    views = _folded_views(doc)
+    return hashlib.sha1(json.dumps(views, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    before, after = _folded_views(old), _folded_views(new)
+    return [field for field in REVISION_FIELDS if before[field] != after[field]]
+
+
+def _script_tag(doc: dict[str, Any]) -> str | None:
+    return next((tag for tag in doc.get("languages") or [] if tag.startswith("zh")), None)
+
+
+def new_document(item: dict[str, Any], now: datetime) -> dict[str, Any]:
+    doc = dict(item)  # top-level fields are added, nested values are never mutated: no deep copy
+    doc["_id"] = item["key"]
+    doc["content_hash"] = item.get("content_hash") or content_hash(item)
+    doc.update(
+        fetched_urls=[item["url"]],
+        variants={},
+        first_seen_at=now,
+        last_seen_at=now,
+        revision=1,
+        revisions=[],
+        removed_at=None,
+        removal_status=None,
+        duplicates_of=[],
+        fingerprint=fingerprint(item),
+        _v=1,
+    )
+    doc.pop("fetched_at", None)
+    return doc
+
+
+def merge(existing: dict[str, Any] | None, item: dict[str, Any], now: datetime) -> tuple[Outcome, dict[str, Any]]:
+    """The document after `item` was fetched again at `now`, and what kind of change that was."""
+    if existing is None:
+        return "inserted", new_document(item, now)
+    doc = deepcopy(existing)
+    doc["last_seen_at"] = now
+    doc["_v"] = int(existing.get("_v", 0)) + 1
+    if item["url"] not in doc.setdefault("fetched_urls", []):
+        doc["fetched_urls"].append(item["url"])
+    if doc.get("removed_at") is not None:  # it answers again: no longer removed
+        doc["removed_at"] = None
+        doc["removal_status"] = None
+    incoming_fp = fingerprint(item)
+    if incoming_fp == existing.get("fingerprint"):
+        tag = _script_tag(item)
+        if tag and tag != _script_tag(existing):
+            variant = {k: deepcopy(item.get(k)) for k in VARIANT_FIELDS}
+            if doc.setdefault("variants", {}).get(tag) != variant:
+                doc["variants"][tag] = variant
+                return "variant", doc
+        return "unchanged", doc
+    earlier = {r.get("fingerprint") for r in existing.get("revisions", [])}
+    if incoming_fp in earlier and item["url"] != existing.get("url"):
+        return "stale", doc
+    previous = {field: deepcopy(existing.get(field)) for field in CONTENT_FIELDS}
+    doc["revisions"] = [
+        *existing.get("revisions", []),
+        {
+            "revision": existing.get("revision", 1),
+            "fingerprint": existing.get("fingerprint"),
+            "replaced_at": now,
+            "changed": changed_fields(existing, item),
+            "url": item["url"],
+            "previous": previous,
+        },
+    ]
+    for field in CONTENT_FIELDS:
+        doc[field] = deepcopy(item.get(field))
+    doc["content_hash"] = item.get("content_hash") or content_hash(item)
+    doc["fingerprint"] = incoming_fp
+    doc["revision"] = int(existing.get("revision", 1)) + 1
+    return "updated", doc
+
+
+def removed(existing: dict[str, Any], status: int, now: datetime) -> dict[str, Any] | None:
+    """The document after its page answered 404/410, or None when it was already marked."""
+    if existing.get("removed_at") is not None:
+        return None
+    doc = deepcopy(existing)
+    doc["removed_at"] = now
+    doc["removal_status"] = status
+    doc["_v"] = int(existing.get("_v", 0)) + 1
+    return doc

@@ -1,0 +1,310 @@
+"""MongoDB store (pymongo 4, synchronous; callers run it off the reactor thread).
+
+Collections (names from settings): articles (one document per story, `_id` = key), article URLs
+(`_id` = URL fetched, for incremental runs), content hashes (`_id` = content_hash, the keys sharing
+it, for near-duplicate links) and runs.
+
+Writes are bulk and unordered. A batch first inserts every story as new; the stories that already
+exist come back as duplicate-key errors and take the update path, guarded by the document's `_v`
+so a concurrent writer is detected and the update retried on fresh data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+import pymongo
+from pymongo import InsertOne
+from pymongo.errors import BulkWriteError, ConfigurationError, DuplicateKeyError, PyMongoError
+from pymongo.write_concern import WriteConcern
+
+from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
+from crawler.store.documents import item_urls, merge, new_document, removed, seen_at
+from crawler.store.secrets import redact
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+
+    from pymongo.collection import Collection
+
+DUPLICATE_KEY = 11000
+MAX_CONFLICT_RETRIES = 5
+
+
+class MongoStore(Store):
+    kind = "mongodb"
+
+    def __init__(
+        self,
+        uri: str,
+        database: str,
+        collection: str = "articles",
+        runs_collection: str = "runs",
+        server_timeout_ms: int = 5000,
+    ) -> None:
+        self.uri = uri
+        self.database_name = database
+        self.names = {
+            "articles": collection,
+            "urls": f"{collection}_urls",
+            "hashes": f"{collection}_hashes",
+            "runs": runs_collection,
+        }
+        self.server_timeout_ms = server_timeout_ms
+        self.client: pymongo.MongoClient[dict[str, Any]] | None = None
+
+    def describe(self) -> str:
+        return f"MongoDB {redact(self.uri)} database {self.database_name!r} collection {self.names['articles']!r}"
+
+    def _collection(self, name: str) -> Collection[dict[str, Any]]:
+        if self.client is None:
+            raise StoreUnavailable("the MongoDB store is not open")
+        collection = self.client[self.database_name][self.names[name]]
+        if not collection.write_concern.acknowledged:
+            # Unacknowledged writes could lose items silently; never accept them.
+            collection = collection.with_options(write_concern=WriteConcern(w=1))
+        return collection
+
+    def open(self) -> None:
+        try:
+            self.client = pymongo.MongoClient(
+                self.uri,
+                tz_aware=True,
+                serverSelectionTimeoutMS=self.server_timeout_ms,
+                connectTimeoutMS=self.server_timeout_ms,
+                socketTimeoutMS=max(30000, self.server_timeout_ms),
+                appname="headlines",
+            )
+            self.client.admin.command("ping")
+            articles = self._collection("articles")
+            articles.create_index("canonical_url", unique=True, name="canonical_url_unique")
+            articles.create_index([("site", pymongo.ASCENDING), ("published_at", pymongo.DESCENDING)], name="site_published_at")
+            articles.create_index("content_hash", name="content_hash")
+            self._collection("runs").create_index("started_at", name="started_at")
+        except (PyMongoError, ConfigurationError) as error:
+            if self.client is not None:
+                self.client.close()
+                self.client = None
+            # pymongo messages name hosts, never credentials; the URI is redacted.
+            raise StoreUnavailable(f"cannot use {self.describe()}: {type(error).__name__}: {error}") from None
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+    # -- articles ---------------------------------------------------------------------------------
+
+    def write(self, items: list[dict[str, Any]], now: datetime) -> WriteReport:
+        report = WriteReport()
+        if not items:
+            return report
+        by_key = {item["key"]: item for item in items}
+        articles = self._collection("articles")
+        changed_hashes: dict[str, str] = {}
+        existing = self._insert_new(articles, by_key, now, report, changed_hashes)
+        pending = existing
+        for _ in range(MAX_CONFLICT_RETRIES):
+            if not pending:
+                break
+            pending = self._update_existing(articles, {k: by_key[k] for k in pending}, now, report, changed_hashes)
+        if pending:
+            raise StoreUnavailable(f"{len(pending)} stories kept changing under concurrent writers: {sorted(pending)[:5]}")
+        self._remember_urls(items, now)
+        self._link_duplicates(articles, changed_hashes)
+        return report
+
+    def _insert_new(
+        self,
+        articles: Collection[dict[str, Any]],
+        by_key: dict[str, dict[str, Any]],
+        now: datetime,
+        report: WriteReport,
+        changed_hashes: dict[str, str],
+    ) -> set[str]:
+        """Insert every story as new; return the keys that already existed."""
+        keys = list(by_key)
+        documents = [new_document(by_key[k], seen_at(by_key[k], now)) for k in keys]
+        try:
+            articles.bulk_write([InsertOne(doc) for doc in documents], ordered=False)
+            existing: set[str] = set()
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            existing = {keys[e["index"]] for e in errors}
+        for key, doc in zip(keys, documents, strict=True):
+            if key not in existing:
+                report.add(by_key[key]["site"], "inserted")
+                changed_hashes[key] = doc["content_hash"]
+        return existing
+
+    def _update_existing(
+        self,
+        articles: Collection[dict[str, Any]],
+        by_key: dict[str, dict[str, Any]],
+        now: datetime,
+        report: WriteReport,
+        changed_hashes: dict[str, str],
+    ) -> set[str]:
+        """Apply the merge rules to stored stories; return the keys that lost a race (retry them).
+
+        One write per story, so each result says whether its `_v` guard held. This path serves
+        re-fetched stories only; new stories take the bulk insert.
+        """
+        # One find per key: servers without $in push-down (FerretDB) would scan the collection.
+        current = {key: doc for key in by_key if (doc := articles.find_one({"_id": key})) is not None}
+        lost: set[str] = set()
+        for key, item in by_key.items():
+            stored = current.get(key)
+            when = seen_at(item, now)
+            outcome, doc = merge(stored, item, when)
+            if stored is None:  # deleted meanwhile: store it again
+                try:
+                    articles.insert_one(doc)
+                except DuplicateKeyError:
+                    lost.add(key)
+                    continue
+            else:
+                guard = {"_id": key, "_v": stored.get("_v")}
+                if outcome in ("unchanged", "stale"):
+                    update = {
+                        "$set": {"last_seen_at": when, "_v": doc["_v"], "removed_at": None, "removal_status": None},
+                        "$addToSet": {"fetched_urls": item["url"]},
+                    }
+                    matched = articles.update_one(guard, update).matched_count
+                else:
+                    matched = articles.replace_one(guard, doc).matched_count
+                if not matched:
+                    lost.add(key)
+                    continue
+            if outcome in ("inserted", "updated"):
+                changed_hashes[key] = doc["content_hash"]
+            report.add(item["site"], outcome)
+        report.conflicts += len(lost)
+        return lost
+
+    def _remember_urls(self, items: list[dict[str, Any]], now: datetime) -> None:
+        """Record every URL a story was fetched at. Inserts first (new URLs are the common case and
+        inserts stay cheap on every server); URLs already known are updated one by one."""
+        urls = self._collection("urls")
+        entries = [
+            {
+                "_id": url,
+                "key": item["key"],
+                "site": item["site"],
+                "status": "stored",
+                "first_fetched_at": seen_at(item, now),
+                "last_fetched_at": seen_at(item, now),
+            }
+            for item in items
+            for url in item_urls(item)
+        ]
+        for entry in _already_there(urls, entries):
+            urls.update_one(
+                {"_id": entry["_id"]},
+                {"$set": {k: entry[k] for k in ("key", "site", "status", "last_fetched_at")}, "$unset": {"reason": ""}},
+            )
+
+    def _link_duplicates(self, articles: Collection[dict[str, Any]], changed_hashes: dict[str, str]) -> None:
+        """Stories with equal content under different keys (one wire story, two outlets) point at each other."""
+        if not changed_hashes:
+            return
+        hashes = self._collection("hashes")
+        entries = [{"_id": h, "keys": [key]} for key, h in changed_hashes.items()]
+        for entry in _already_there(hashes, entries):
+            (key,) = entry["keys"]
+            group = hashes.find_one_and_update(
+                {"_id": entry["_id"]}, {"$addToSet": {"keys": key}}, return_document=pymongo.ReturnDocument.AFTER
+            )
+            members = group["keys"] if group else [key]
+            if len(members) > 1:
+                for member in members:
+                    others = [k for k in members if k != member]
+                    articles.update_one({"_id": member}, {"$addToSet": {"duplicates_of": {"$each": others}}, "$inc": {"_v": 1}})
+
+    def _remember(self, url: str, site: str, status: str, reason: str | None, now: datetime) -> None:
+        """Remember a URL that has no story; a URL a story is stored from is never overwritten."""
+        # When the URL is a stored story's, the filter misses and the upsert's insert hits the
+        # duplicate key: that is the "leave it alone" case.
+        with contextlib.suppress(DuplicateKeyError):
+            self._collection("urls").update_one(
+                {"_id": url, "status": {"$ne": "stored"}},
+                {
+                    "$set": {"key": None, "site": site, "status": status, "reason": reason, "last_fetched_at": now},
+                    "$setOnInsert": {"first_fetched_at": now},
+                },
+                upsert=True,
+            )
+
+    def remember_other(self, pages: list[dict[str, Any]], now: datetime) -> WriteReport:
+        report = WriteReport()
+        for page in pages:
+            self._remember(page["url"], page["site"], "other", page.get("reason"), seen_at(page, now))
+            report.add(page["site"], "other_remembered")
+        return report
+
+    def mark_removed(self, removals: list[dict[str, Any]], now: datetime) -> WriteReport:
+        report = WriteReport()
+        urls = self._collection("urls")
+        articles = self._collection("articles")
+        for removal in removals:
+            known = urls.find_one({"_id": removal["url"]})
+            stored = articles.find_one({"_id": known["key"]}) if known and known.get("key") else None
+            if stored is None:
+                self._remember(removal["url"], removal["site"], "missing", f"HTTP {removal['status']}", seen_at(removal, now))
+                report.add(removal["site"], "removal_unknown")
+                continue
+            doc = removed(stored, removal["status"], now)
+            if doc is not None:
+                articles.update_one(
+                    {"_id": stored["_id"], "_v": stored.get("_v")},
+                    {"$set": {"removed_at": now, "removal_status": removal["status"], "_v": doc["_v"]}},
+                )
+                report.add(removal["site"], "removed")
+        return report
+
+    def fetched(self, url: str) -> FetchedUrl | None:
+        entry = self._collection("urls").find_one({"_id": url})
+        if entry is None:
+            return None
+        return FetchedUrl(
+            status=entry.get("status", "stored"),
+            key=entry.get("key"),
+            first_fetched_at=entry["first_fetched_at"],
+            last_fetched_at=entry["last_fetched_at"],
+        )
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self._collection("articles").find_one({"_id": key})
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        yield from self._collection("articles").find().sort("_id", pymongo.ASCENDING)
+
+    # -- runs -------------------------------------------------------------------------------------
+
+    def save_run(self, run: dict[str, Any]) -> None:
+        self._collection("runs").replace_one({"_id": run["_id"]}, run, upsert=True)
+
+    def runs(self) -> Iterator[dict[str, Any]]:
+        yield from self._collection("runs").find().sort("started_at", pymongo.ASCENDING)
+
+
+def _already_there(collection: Collection[dict[str, Any]], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert `entries` (unordered); return those whose `_id` already existed."""
+    if not entries:
+        return []
+    unique = list({entry["_id"]: entry for entry in entries}.values())
+    try:
+        collection.insert_many(unique, ordered=False)
+    except BulkWriteError as error:
+        errors = error.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        return [unique[e["index"]] for e in errors]
+    return []
+
+
+__all__ = ["MongoStore"]

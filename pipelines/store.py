@@ -1,0 +1,189 @@
+"""StorePipeline: batched writes to the store, retried with backoff, spilled to disk when they cannot
+be written, so an outage loses nothing.
+
+Items are buffered and written in one worker thread (writes stay ordered and off the reactor) when
+the buffer reaches STORE_BATCH_SIZE, every STORE_FLUSH_SECONDS, and at close. A batch that still
+fails after STORE_RETRY_TIMES attempts is appended to a JSON Lines spill file under SPILL_DIR;
+`python -m crawler replay-spill FILE` writes it later through the same rules (identity and content
+comparison make a replay idempotent, so an item is never stored twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from crawler.items import Article, Removal
+from crawler.signals import not_an_article, story_removed
+from crawler.store import Store, StoreUnavailable, WriteReport, store_for
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+# Errors worth waiting out: the server is away or busy. Anything else is spilled at once.
+RETRYABLE = (ConnectionFailure, StoreUnavailable, sqlite3.OperationalError)
+
+
+def write_items(store: Store, items: list[dict[str, Any]], now: datetime) -> WriteReport:
+    """Write articles and removals; a key seen twice goes in separate batches, in order."""
+    report = WriteReport()
+    removals = [i for i in items if i.get("type") == "removal"]
+    others = [i for i in items if i.get("type") == "other"]
+    batches: list[list[dict[str, Any]]] = []
+    for item in (i for i in items if i.get("type", "article") == "article"):
+        target = next((b for b in batches if all(o["key"] != item["key"] for o in b)), None)
+        if target is None:
+            target = []
+            batches.append(target)
+        target.append(item)
+    for batch in batches:
+        report.merge(store.write([strip_type(i) for i in batch], now))
+    if removals:
+        report.merge(store.mark_removed([strip_type(r) for r in removals], now))
+    if others:
+        report.merge(store.remember_other([strip_type(o) for o in others], now))
+    return report
+
+
+def strip_type(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k != "type"}
+
+
+def as_record(item: Article | Removal) -> dict[str, Any]:
+    return {"type": "removal" if isinstance(item, Removal) else "article", **ItemAdapter(item).asdict()}
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("STORE_ENABLED", True):
+            raise NotConfigured("STORE_ENABLED is off: items go to feeds only")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.batch_size = settings.getint("STORE_BATCH_SIZE", 100)
+        self.flush_seconds = settings.getfloat("STORE_FLUSH_SECONDS", 5.0)
+        self.retry_times = settings.getint("STORE_RETRY_TIMES", 5)
+        self.retry_backoff = settings.getfloat("STORE_RETRY_BACKOFF", 0.5)
+        self.spill_path = (
+            Path(settings.get("SPILL_DIR", "data/spill")) / f"spill-{datetime.now(UTC):%Y%m%dT%H%M%S}-{id(self):x}.jsonl"
+        )
+        self.buffer: list[dict[str, Any]] = []
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self.flush_loop: task.LoopingCall | None = None
+        self.store: Store | None = None
+        self.failing = False
+        self.spilled = 0
+        self.timed_flushes: set[asyncio.Future[None]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.on_story_removed, signal=story_removed)
+        crawler.signals.connect(pipeline.on_not_an_article, signal=not_an_article)
+        return pipeline
+
+    def on_story_removed(self, url: str, site: str, status: int) -> None:
+        self.buffer.append(as_record(Removal(url=url, site=site, status=status, fetched_at=datetime.now(UTC).isoformat())))
+
+    def on_not_an_article(self, url: str, site: str, reason: str) -> None:
+        self.buffer.append(
+            {"type": "other", "url": url, "site": site, "reason": reason, "fetched_at": datetime.now(UTC).isoformat()}
+        )
+
+    def open_spider(self) -> None:
+        try:
+            self.store = store_for(self.crawler)
+        except StoreUnavailable as error:
+            logger.error("Store unavailable, stopping before the crawl starts: %s", error)
+            raise
+        self.flush_loop = task.LoopingCall(self._flush_if_idle)
+        self.flush_loop.start(self.flush_seconds, now=False)
+
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            self.buffer.append(as_record(item))
+            if len(self.buffer) >= self.batch_size:
+                await self.flush()
+        return item
+
+    def _flush_if_idle(self) -> None:
+        if self.buffer:
+            flushing = asyncio.ensure_future(self.flush())
+            self.timed_flushes.add(flushing)
+            flushing.add_done_callback(self.timed_flushes.discard)
+
+    async def flush(self) -> None:
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        report = await asyncio.wrap_future(self.executor.submit(self._write, batch))
+        for (site, outcome), count in report.outcomes.items():
+            self.stats.inc_value(f"store/{outcome}", count)
+            self.stats.inc_value(f"site/{site}/store/{outcome}", count)
+        if report.conflicts:
+            self.stats.inc_value("store/conflicts_retried", report.conflicts)
+
+    def _write(self, batch: list[dict[str, Any]]) -> WriteReport:
+        """Runs in the store thread: write with retries, else spill."""
+        assert self.store is not None
+        attempts = 1 if self.failing else self.retry_times + 1  # while the store is down, do not wait per batch
+        for attempt in range(attempts):
+            try:
+                report = write_items(self.store, batch, datetime.now(UTC))
+            except RETRYABLE as error:
+                self.stats.inc_value("store/write_retries")
+                logger.warning("store write failed (attempt %d of %d): %s", attempt + 1, attempts, error)
+                if attempt + 1 < attempts:
+                    time.sleep(min(self.retry_backoff * 2**attempt, 30.0))
+            except (BulkWriteError, PyMongoError, sqlite3.Error) as error:
+                logger.error("store write failed and cannot be retried: %s", error)
+                break
+            else:
+                if self.failing:
+                    logger.info("store writes succeed again")
+                self.failing = False
+                return report
+        self.failing = True
+        self._spill(batch)
+        return WriteReport()
+
+    def _spill(self, batch: list[dict[str, Any]]) -> None:
+        self.spill_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.spill_path.open("a", encoding="utf-8") as spill:
+            for record in batch:
+                spill.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.spilled += len(batch)
+        self.stats.inc_value("store/spilled", len(batch))
+        for record in batch:
+            self.stats.inc_value(f"site/{record.get('site', 'unknown')}/store/spilled")
+        logger.error("%d items could not be stored and were spilled to %s", len(batch), self.spill_path)
+
+    async def close_spider(self) -> None:
+        if self.flush_loop is not None and self.flush_loop.running:
+            self.flush_loop.stop()
+        await self.flush()
+        if self.timed_flushes:
+            await asyncio.gather(*self.timed_flushes)
+        self.executor.shutdown(wait=True)
+        if self.spilled:
+            self.stats.set_value("store/spill_file", str(self.spill_path))
+            logger.error(
+                "%d items were not stored; they are in %s. Store them with: python -m crawler replay-spill %s",
+                self.spilled,
+                self.spill_path,
+                self.spill_path,
+            )

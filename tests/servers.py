@@ -1,0 +1,152 @@
+"""Real MongoDB-wire servers for the storage tests (never a mock client).
+
+In order of preference: MONGO_URI when set; `mongod` when it is on PATH; else FerretDB v1 with its
+SQLite backend, started on a free loopback port. FerretDB comes from the Go module proxy; a plain
+`go install …@v1.24.2` binary panics at start because the module archive lacks the generated
+build/version/version.txt, so `ensure_ferretdb()` builds the same module source with that file
+written (`python -m tests.servers` does it ahead of time, as .ci/run does).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pymongo
+
+FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
+FERRETDB_VERSION = "v1.24.2"
+CACHE = Path(os.environ.get("HEADLINES_CACHE", Path.home() / ".cache" / "headlines"))
+FERRETDB_BIN = CACHE / f"ferretdb-{FERRETDB_VERSION}" / "ferretdb"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _works(binary: Path | str) -> bool:
+    try:
+        done = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except OSError:
+        return False
+    return done.returncode == 0 and FERRETDB_VERSION in done.stdout
+
+
+def ensure_ferretdb() -> Path | None:
+    """A working FerretDB binary: $FERRETDB_BIN, the cached build, or a fresh build with Go."""
+    for candidate in (os.environ.get("FERRETDB_BIN"), FERRETDB_BIN, shutil.which("ferretdb")):
+        if candidate and _works(candidate):
+            return Path(candidate)
+    go = shutil.which("go")
+    if go is None:
+        return None
+    env = {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    download = subprocess.run(
+        [go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=1800,
+    )
+    source = Path(json.loads(download.stdout)["Dir"])
+    with tempfile.TemporaryDirectory() as work:
+        tree = Path(work) / "ferretdb"
+        shutil.copytree(source, tree)
+        for path in tree.rglob("*"):
+            path.chmod(path.stat().st_mode | 0o200)  # the module cache is read-only
+        (tree / "build" / "version" / "version.txt").write_text(FERRETDB_VERSION + "\n")
+        FERRETDB_BIN.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([go, "build", "-o", str(FERRETDB_BIN), "./cmd/ferretdb"], cwd=tree, env=env, check=True, timeout=1800)
+    return FERRETDB_BIN if _works(FERRETDB_BIN) else None
+
+
+class MongoServer:
+    """A server the tests may stop and start again (same port, same data) to simulate an outage."""
+
+    def __init__(self, kind: str, uri: str, command: list[str] | None = None, data: Path | None = None) -> None:
+        self.kind = kind
+        self.uri = uri
+        self.command = command
+        self.data = data
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def can_restart(self) -> bool:
+        return self.command is not None
+
+    def start(self, timeout: float = 30.0) -> None:
+        if self.command is not None and (self.process is None or self.process.poll() is not None):
+            log_path = self.data / "server.log" if self.data else Path(os.devnull)
+            with log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
+                # DO_NOT_TRACK: FerretDB must make no outside connection.
+                self.process = subprocess.Popen(self.command, stdout=log, stderr=log, env={**os.environ, "DO_NOT_TRACK": "1"})
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                client: pymongo.MongoClient[dict[str, object]]
+                with pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=500) as client:
+                    client.admin.command("ping")
+                return
+            except pymongo.errors.PyMongoError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(workdir: Path) -> tuple[MongoServer | None, str]:
+    """A running server and how it was found, or None and why none could be had."""
+    if uri := os.environ.get("MONGO_URI"):
+        server = MongoServer("external", uri)
+        server.start()
+        return server, "MONGO_URI"
+    port = free_port()
+    uri = f"mongodb://127.0.0.1:{port}/"
+    if mongod := shutil.which("mongod"):
+        (workdir / "mongod").mkdir()
+        command = [mongod, "--bind_ip", "127.0.0.1", "--port", str(port), "--dbpath", str(workdir / "mongod"), "--quiet"]
+        server = MongoServer("mongod", uri, command, workdir)
+        server.start()
+        return server, "mongod on PATH"
+    binary = ensure_ferretdb()
+    if binary is None:
+        return None, "no MONGO_URI, no mongod on PATH, and FerretDB could not be built (is Go installed?)"
+    data = workdir / "ferretdb"
+    data.mkdir()
+    command = [
+        str(binary),
+        "--handler=sqlite",
+        f"--sqlite-url=file:{data}/",
+        f"--state-dir={data}",
+        f"--listen-addr=127.0.0.1:{port}",
+        "--debug-addr=-",
+        "--telemetry=disable",
+        "--log-level=warn",
+    ]
+    server = MongoServer("ferretdb", uri, command, data)
+    server.start()
+    return server, f"FerretDB {FERRETDB_VERSION} ({binary})"
+
+
+if __name__ == "__main__":
+    found = ensure_ferretdb()
+    print(found or "FerretDB could not be built", file=sys.stdout if found else sys.stderr)
+    sys.exit(0 if found else 1)

@@ -1,0 +1,303 @@
+"""The store's rules, run against both stores: embedded SQLite and a real MongoDB-wire server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from copy import deepcopy
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from itemadapter import ItemAdapter
+
+from crawler.extract import parse_response
+from crawler.sites.base import ArticleResult
+from crawler.store import EmbeddedStore, MongoStore, Store
+from crawler.store.documents import content_hash
+from tests.conftest import FIXTURES, Case, new_store
+
+T0 = datetime(2025, 6, 5, 2, 0, tzinfo=UTC)
+
+
+def item(stem: str, at: datetime = T0, **changes: Any) -> dict[str, Any]:
+    result = parse_response(Case(FIXTURES / "chinacomcn" / stem).response())
+    assert isinstance(result, ArticleResult)
+    data = ItemAdapter(result.item).asdict()
+    data.update(changes)
+    data["content_hash"] = content_hash(data)
+    data["fetched_at"] = at.isoformat()
+    return data
+
+
+def outcomes(report: Any) -> dict[str, int]:
+    return {outcome: count for (_, outcome), count in report.outcomes.items()}
+
+
+def as_utc(value: Any) -> datetime:
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed.astimezone(UTC)
+
+
+def test_first_insert(store: Store) -> None:
+    seed = item("article_xitheory_seed")
+    assert outcomes(store.write([seed], T0)) == {"inserted": 1}
+    doc = store.get(seed["key"])
+    assert doc is not None
+    assert doc["_id"] == seed["key"]
+    assert doc["canonical_url"] == "https://xitheory.china.com.cn/2025-06/05/content_117911710.htm"
+    assert doc["fetched_urls"] == [seed["url"]]
+    assert doc["revision"] == 1
+    assert doc["revisions"] == []
+    assert as_utc(doc["first_seen_at"]) == as_utc(doc["last_seen_at"]) == T0
+    assert doc["title"] == seed["title"]
+    assert doc["body"] == seed["body"]
+    assert doc["removed_at"] is None
+    fetched = store.fetched(seed["url"])
+    assert fetched is not None
+    assert fetched.key == seed["key"]
+    assert as_utc(fetched.first_fetched_at) == T0
+    assert store.fetched("http://xitheory.china.com.cn/never-seen.htm") is None
+
+
+def test_unchanged_rerun_only_moves_last_seen(store: Store) -> None:
+    later = T0 + timedelta(hours=3)
+    store.write([item("article_xitheory_seed")], T0)
+    assert outcomes(store.write([item("article_xitheory_seed", at=later)], later)) == {"unchanged": 1}
+    doc = store.get(item("article_xitheory_seed")["key"])
+    assert doc is not None
+    assert doc["revision"] == 1
+    assert doc["revisions"] == []
+    assert as_utc(doc["first_seen_at"]) == T0
+    assert as_utc(doc["last_seen_at"]) == later
+    fetched = store.fetched(doc["url"])
+    assert fetched is not None
+    assert as_utc(fetched.last_fetched_at) == later
+
+
+def test_edited_story_becomes_a_revision(store: Store) -> None:
+    original = item("article_xitheory_seed")
+    store.write([original], T0)
+    edited_body = deepcopy(original["body"])
+    edited_body["zh"][-1] = "王毅、蔡奇参加会见。"  # a silent edit of the last paragraph
+    later = T0 + timedelta(days=1)
+    assert outcomes(store.write([item("article_xitheory_seed", at=later, body=edited_body)], later)) == {"updated": 1}
+    doc = store.get(original["key"])
+    assert doc is not None
+    assert doc["revision"] == 2
+    assert doc["body"]["zh"][-1] == "王毅、蔡奇参加会见。"
+    (revision,) = doc["revisions"]
+    assert revision["revision"] == 1
+    assert revision["changed"] == ["body"]
+    assert revision["previous"]["body"]["zh"][-1] == "王毅参加会见。"
+    assert as_utc(revision["replaced_at"]) == later
+    assert doc["content_hash"] != original["content_hash"]
+
+
+def test_changed_time_and_bylines_are_revisions_too(store: Store) -> None:
+    original = item("article_news_2022_template")
+    store.write([original], T0)
+    changed = item(
+        "article_news_2022_template",
+        published_at="2025-06-04T17:00:00+08:00",
+        bylines=[*original["bylines"], {"name": "张三", "role": "editor", "lang": "zh"}],
+    )
+    assert outcomes(store.write([changed], T0)) == {"updated": 1}
+    doc = store.get(original["key"])
+    assert doc is not None
+    assert doc["revisions"][0]["changed"] == ["bylines", "published_at"]
+
+
+def test_gateway_copy_and_simplified_original_are_one_document(store: Store) -> None:
+    simplified, gateway = item("article_xitheory_seed"), item("article_xitheory_seed_big5gate")
+    assert simplified["key"] == gateway["key"]
+    assert simplified["content_hash"] == gateway["content_hash"]
+    store.write([simplified], T0)
+    assert outcomes(store.write([gateway], T0)) == {"variant": 1}
+    assert outcomes(store.write([gateway], T0)) == {"unchanged": 1}
+    docs = list(store.documents())
+    assert len(docs) == 1
+    (doc,) = docs
+    assert doc["fetched_urls"] == [simplified["url"], gateway["url"]]
+    assert doc["revision"] == 1
+    assert doc["title"]["zh"] == "习近平会见白俄罗斯总统卢卡申科"  # the first rendering stays the main text
+    variant = doc["variants"]["zh-Hant"]
+    assert variant["title"]["zh"] == "習近平會見白俄羅斯總統盧卡申科"  # traditional stays traditional
+    assert variant["url"] == gateway["url"]
+    assert store.fetched(gateway["url"]) is not None
+
+
+def test_a_lagging_copy_of_an_earlier_revision_is_not_a_revert(store: Store) -> None:
+    simplified, gateway = item("article_xitheory_seed"), item("article_xitheory_seed_big5gate")
+    store.write([simplified], T0)
+    store.write([gateway], T0)
+    edited_body = deepcopy(simplified["body"])
+    edited_body["zh"][-1] = "王毅、蔡奇参加会见。"
+    assert outcomes(store.write([item("article_xitheory_seed", body=edited_body)], T0)) == {"updated": 1}
+    # The gateway still serves the old text: stale, the edit stands.
+    assert outcomes(store.write([gateway], T0)) == {"stale": 1}
+    doc = store.get(simplified["key"])
+    assert doc is not None
+    assert doc["revision"] == 2
+    assert doc["body"]["zh"][-1] == "王毅、蔡奇参加会见。"
+    # The same URL going back to the old text is a real revert: a new revision.
+    assert outcomes(store.write([simplified], T0)) == {"updated": 1}
+    doc = store.get(simplified["key"])
+    assert doc is not None
+    assert doc["revision"] == 3
+
+
+def test_one_wire_story_at_two_outlets_is_linked_not_dropped(store: Store) -> None:
+    first = item("article_news_2022_template")
+    republished = item(
+        "article_news_2022_template",
+        url="http://news.china.com.cn/2025-06/05/content_117910000.htm",
+        canonical_url="https://news.china.com.cn/2025-06/05/content_117910000.htm",
+        key="republished-copy",
+        title={"zh": "夏粮收获进度过七成（转载）"},
+    )
+    store.write([first], T0)
+    assert outcomes(store.write([republished], T0)) == {"inserted": 1}
+    one, two = store.get(first["key"]), store.get("republished-copy")
+    assert one is not None
+    assert two is not None
+    assert one["duplicates_of"] == ["republished-copy"]
+    assert two["duplicates_of"] == [first["key"]]
+
+
+def test_same_story_twice_in_one_batch_is_written_in_order(store: Store) -> None:
+    from pipelines.store import write_items
+
+    report = write_items(store, [item("article_xitheory_seed"), item("article_xitheory_seed_big5gate")], T0)
+    assert outcomes(report) == {"inserted": 1, "variant": 1}
+
+
+def test_removed_story_is_marked_and_comes_back(store: Store) -> None:
+    seed = item("article_xitheory_seed")
+    store.write([seed], T0)
+    later = T0 + timedelta(hours=6)
+    report = store.mark_removed(
+        [
+            {"url": seed["url"], "site": "chinacomcn", "status": 404},
+            {"url": "http://xitheory.china.com.cn/x.htm", "site": "chinacomcn", "status": 410},
+        ],
+        later,
+    )
+    assert outcomes(report) == {"removed": 1, "removal_unknown": 1}
+    doc = store.get(seed["key"])
+    assert doc is not None
+    assert as_utc(doc["removed_at"]) == later
+    assert doc["removal_status"] == 404
+    assert outcomes(store.mark_removed([{"url": seed["url"], "site": "chinacomcn", "status": 404}], later)) == {}
+    store.write([item("article_xitheory_seed", at=later + timedelta(hours=1))], later)
+    doc = store.get(seed["key"])
+    assert doc is not None
+    assert doc["removed_at"] is None
+
+
+def test_runs_round_trip(store: Store) -> None:
+    store.save_run({"_id": "run-1", "started_at": T0, "status": "running"})
+    store.save_run({"_id": "run-1", "started_at": T0, "status": "finished", "sites": {"chinacomcn": {"items": 3}}})
+    store.save_run({"_id": "run-2", "started_at": T0 + timedelta(hours=1), "status": "running"})
+    runs = list(store.runs())
+    assert [r["_id"] for r in runs] == ["run-1", "run-2"]
+    assert runs[0]["status"] == "finished"
+    assert runs[0]["sites"] == {"chinacomcn": {"items": 3}}
+
+
+def _race(writers: list[Store], items: list[dict[str, Any]]) -> list[dict[str, int]]:
+    barrier = threading.Barrier(len(writers))
+    results: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+
+    def run(writer: Store, story: dict[str, Any]) -> None:
+        try:
+            barrier.wait()
+            results.append(outcomes(writer.write([story], T0)))
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in zip(writers, items, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mongodb"])
+def test_duplicate_key_race_stores_one_document(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Four writers with their own connections store the same new story at once."""
+    first = new_store(kind, tmp_path, request)
+    if isinstance(first, EmbeddedStore):
+        writers: list[Store] = [first, *(EmbeddedStore(first.path) for _ in range(3))]
+    else:
+        assert isinstance(first, MongoStore)
+        writers = [first, *(MongoStore(first.uri, database=first.database_name) for _ in range(3))]
+    for writer in writers[1:]:
+        writer.open()
+    stories = [
+        item("article_xitheory_seed"),
+        item("article_xitheory_seed"),
+        item("article_xitheory_seed_big5gate"),
+        item("article_xitheory_seed_big5gate"),
+    ]
+    results = _race(writers, stories)
+    total: dict[str, int] = {}
+    for result in results:
+        for outcome, count in result.items():
+            total[outcome] = total.get(outcome, 0) + count
+    assert total["inserted"] == 1
+    assert sum(total.values()) == 4
+    docs = list(first.documents())
+    assert len(docs) == 1
+    assert sorted(docs[0]["fetched_urls"]) == sorted({s["url"] for s in stories})
+    assert docs[0]["revision"] == 1
+    assert list(docs[0]["variants"]) in ([], ["zh-Hant"], ["zh-Hans"])
+    for writer in writers:
+        if isinstance(writer, MongoStore) and writer is first and writer.client is not None:
+            writer.client.drop_database(writer.database_name)
+        writer.close()
+
+
+def _scenario(store: Store) -> list[dict[str, Any]]:
+    later = T0 + timedelta(hours=2)
+    store.write([item("article_xitheory_seed"), item("article_news_2022_template"), item("article_odd_infoline")], T0)
+    store.write([item("article_xitheory_seed_big5gate", at=later)], later)
+    edited = item("article_odd_infoline", at=later, title={"zh": "全国政协召开双周协商座谈会（更新）"})
+    store.write([edited], later)
+    store.mark_removed([{"url": item("article_news_2022_template")["url"], "site": "chinacomcn", "status": 410}], later)
+    return [json.loads(json.dumps(doc, default=lambda v: as_utc(v).isoformat(), sort_keys=True)) for doc in store.documents()]
+
+
+def test_embedded_store_and_mongodb_store_the_same_documents(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    embedded = new_store("embedded", tmp_path, request)
+    mongo = new_store("mongodb", tmp_path, request)
+    try:
+        from_embedded, from_mongo = _scenario(embedded), _scenario(mongo)
+    finally:
+        embedded.close()
+        if isinstance(mongo, MongoStore) and mongo.client is not None:
+            mongo.client.drop_database(mongo.database_name)
+        mongo.close()
+
+    def comparable(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Datetimes come back as UTC from MongoDB and as stored offsets from SQLite: compare instants.
+        def norm(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: norm(v) for k, v in value.items() if k != "_v"}
+            if isinstance(value, list):
+                return [norm(v) for v in value]
+            if isinstance(value, str) and len(value) >= 25 and value[10] == "T" and value[19] in ".+":
+                try:
+                    return as_utc(value).isoformat()
+                except ValueError:
+                    return value
+            return value
+
+        return [norm(d) for d in docs]
+
+    assert comparable(from_embedded) == comparable(from_mongo)
+    assert len(from_mongo) == 3

@@ -1,0 +1,230 @@
+"""Whole crawls into the stores: incremental reruns, rechecks, fail-fast, credentials, an outage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pymongo
+import pytest
+
+from bench.sitegen import START_URL, generate
+from crawler.store import EmbeddedStore, MongoStore, Store
+from tests.conftest import FIXTURES, ROOT, crawl
+from tests.servers import MongoServer, free_port
+
+SITE = FIXTURES / "chinacomcn"
+# The fixture site holds 8 article pages that are 6 stories (two are Big5 gateway copies).
+STORIES = 6
+
+
+def store_env(kind: str, request: pytest.FixtureRequest) -> tuple[dict[str, str], Any]:
+    """Environment for a crawl into `kind`, and a function that opens the same store for checks."""
+    if kind == "embedded":
+        return {}, lambda tmp: EmbeddedStore(tmp / "store.sqlite3")
+    server: MongoServer = request.getfixturevalue("mongo_server")
+    database = f"crawl_{uuid.uuid4().hex[:10]}"
+    return {"MONGO_URI": server.uri, "MONGO_DATABASE": database}, lambda tmp: MongoStore(server.uri, database)
+
+
+def opened(factory: Any, tmp_path: Path) -> Store:
+    store: Store = factory(tmp_path)
+    store.open()
+    return store
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mongodb"])
+def test_crawl_stores_stories_and_records_the_run(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    env, factory = store_env(kind, request)
+    items, stats = crawl(tmp_path, SITE, env=env)
+    assert len(items) == 8
+    store = opened(factory, tmp_path)
+    docs = list(store.documents())
+    assert len(docs) == STORIES
+    seed = next(d for d in docs if d["canonical_url"].endswith("content_117911710.htm"))
+    assert len(seed["fetched_urls"]) == 2
+    assert seed["variants"]["zh-Hant"]["title"]["zh"] == "習近平會見白俄羅斯總統盧卡申科"
+    (run,) = list(store.runs())
+    assert run["_id"] == stats["run/id"]
+    assert run["status"] == "finished"
+    assert run["store"] == ("embedded" if kind == "embedded" else "mongodb")
+    site = run["sites"]["chinacomcn"]
+    # The English-only story reads the same through the gateway: unchanged, not a variant.
+    assert site["store"] == {"inserted": STORIES, "variant": 1, "unchanged": 1, "other_remembered": 1, "removal_unknown": 1}
+    assert site["pages"]["list"] == 5
+    log = (tmp_path / "crawl.log").read_text(encoding="utf-8")
+    assert ("No MONGO_URI configured" in log) == (kind == "embedded")
+    store.close()
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mongodb"])
+def test_rerun_over_an_unchanged_site_makes_zero_article_requests(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    env, factory = store_env(kind, request)
+    crawl(tmp_path, SITE, env=env)
+    store = opened(factory, tmp_path)
+    before = {d["_id"]: d for d in store.documents()}
+    items, stats = crawl(tmp_path, SITE, env=env)
+    assert items == []
+    # Only list pages and robots.txt went out: no article page, no non-article page, no known 404.
+    assert not [name for name in stats if name.startswith("site/chinacomcn/pages/") and name != "site/chinacomcn/pages/list"]
+    assert (
+        "site/chinacomcn/errors/http_404" not in stats or stats["site/chinacomcn/errors/http_404"] == 3
+    )  # the 3 list pages not in the set
+    assert stats["site/chinacomcn/incremental/skipped"] == 8
+    assert stats["site/chinacomcn/incremental/skipped_not_article"] == 1
+    assert stats["site/chinacomcn/incremental/skipped_missing"] == 1
+    after = {d["_id"]: d for d in store.documents()}
+    assert after == before  # nothing was rewritten
+    assert len(list(store.runs())) == 2
+    store.close()
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mongodb"])
+def test_recheck_catches_a_silent_edit_and_a_removal(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    env, factory = store_env(kind, request)
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    crawl(tmp_path, site, env=env)
+    # The site edits one story silently (the Big5 gateway mirrors it) and takes another down.
+    page = site / "article_xitheory_seed.html"
+    page.write_bytes(page.read_bytes().replace("王毅参加会见。".encode(), "王毅、蔡奇参加会见。".encode()))
+    gate = site / "article_xitheory_seed_big5gate.html"
+    gate.write_bytes(gate.read_bytes().replace("王毅參加會見。".encode("big5"), "王毅、蔡奇參加會見。".encode("big5")))
+    for name in ("article_news_2022_template.html", "article_news_2022_template.meta.json"):
+        (site / name).unlink()
+    time.sleep(1.2)
+    _, stats = crawl(tmp_path, site, "-s", "RECHECK_AFTER=1s", env=env)
+    assert stats["site/chinacomcn/incremental/recheck"] == 8
+    assert stats["site/chinacomcn/store/updated"] == 1
+    assert stats["site/chinacomcn/store/variant"] == 1  # the traditional copy is refreshed, not a second revision
+    assert stats["site/chinacomcn/store/removed"] == 1
+    store = opened(factory, tmp_path)
+    docs = {d["canonical_url"].rsplit("/", 1)[1]: d for d in store.documents()}
+    edited = docs["content_117911710.htm"]
+    assert edited["revision"] == 2
+    assert edited["revisions"][0]["changed"] == ["body"]
+    assert edited["body"]["zh"][-1] == "王毅、蔡奇参加会见。"
+    assert edited["variants"]["zh-Hant"]["body"]["zh"][-1] == "王毅、蔡奇參加會見。"
+    assert docs["content_117909876.htm"]["removed_at"] is not None
+    assert docs["content_117909876.htm"]["removal_status"] == 404
+    assert all(d["revision"] == 1 for name, d in docs.items() if name != "content_117911710.htm")
+    store.close()
+
+
+def test_unreachable_mongodb_fails_fast_without_leaking_credentials(tmp_path: Path) -> None:
+    uri = f"mongodb://headlines:s3cret-passw0rd@127.0.0.1:{free_port()}/"
+    started = time.monotonic()
+    command = [sys.executable, "-m", "scrapy", "crawl", "headlines", "-a", f"replay={SITE}", "-s", "MONGO_SERVER_TIMEOUT_MS=1000"]
+    done = subprocess.run(
+        command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=120, env=_python_env() | {"MONGO_URI": uri}
+    )
+    assert done.returncode != 0
+    assert time.monotonic() - started < 60
+    assert "Store unavailable" in done.stderr
+    assert "mongodb://***@127.0.0.1" in done.stderr
+    assert "s3cret-passw0rd" not in done.stderr + done.stdout
+
+
+def _python_env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "MONGO_DATABASE")} | {"PYTHONPATH": str(ROOT)}
+
+
+def test_credentials_never_reach_logs_stats_or_runs(tmp_path: Path, mongo_server: MongoServer) -> None:
+    if mongo_server.kind != "ferretdb":
+        pytest.skip("needs FerretDB, which accepts PLAIN credentials without an account")
+    host = mongo_server.uri.removeprefix("mongodb://").rstrip("/")
+    database = f"creds_{uuid.uuid4().hex[:8]}"
+    uri = f"mongodb://headlines:s3cret-passw0rd@{host}/?authMechanism=PLAIN&authSource=%24external"
+    _, stats = crawl(tmp_path, SITE, "-s", "LOG_LEVEL=DEBUG", env={"MONGO_URI": uri, "MONGO_DATABASE": database})
+    log = (tmp_path / "crawl.log").read_text(encoding="utf-8")
+    assert "Overridden settings" in log
+    assert "Storing into MongoDB mongodb://***@" in log
+    assert "s3cret-passw0rd" not in log  # at DEBUG, pymongo's own log lines included
+    assert "s3cret-passw0rd" not in json.dumps(stats)
+    with pymongo.MongoClient(mongo_server.uri) as client:
+        runs = list(client[database]["runs"].find())
+        assert runs
+        assert "s3cret-passw0rd" not in json.dumps(runs, default=str)
+    # The -s route goes through the add-on that wraps the value.
+    again = tmp_path / "again"
+    again.mkdir()
+    crawl(again, SITE, "-s", f"MONGO_URI={uri}", "-s", f"MONGO_DATABASE={database}")
+    log = (again / "crawl.log").read_text(encoding="utf-8")
+    assert "Storing into MongoDB mongodb://***@" in log
+    assert "s3cret-passw0rd" not in log
+
+
+def test_mongodb_outage_mid_crawl_loses_nothing(tmp_path: Path, mongo_server: MongoServer) -> None:
+    """The server goes away twice during a crawl: once briefly (retries ride it out), once for
+    longer (batches are spilled). After replay-spill every story is stored exactly once."""
+    if not mongo_server.can_restart:
+        pytest.skip("the server comes from MONGO_URI and cannot be stopped by the test")
+    site = tmp_path / "site"
+    urls = generate(site, articles=120)
+    database = f"outage_{uuid.uuid4().hex[:8]}"
+    env = {"MONGO_URI": mongo_server.uri, "MONGO_DATABASE": database}
+    settings = [
+        "-a", "max_pages=10",
+        "-s", f'HEADLINES_START_URLS={{"chinacomcn": ["{START_URL}"]}}',
+        "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS=1",
+        "-s", "STORE_BATCH_SIZE=5", "-s", "STORE_RETRY_TIMES=2", "-s", "STORE_RETRY_BACKOFF=0.2",
+        "-s", "MONGO_SERVER_TIMEOUT_MS=800",
+    ]  # fmt: skip
+    stored = 0
+
+    def count() -> int:
+        try:
+            with pymongo.MongoClient(mongo_server.uri, serverSelectionTimeoutMS=300) as client:
+                return client[database]["articles"].count_documents({})
+        except pymongo.errors.PyMongoError:
+            return stored
+
+    def outages() -> None:
+        nonlocal stored
+        deadline = time.monotonic() + 120
+        while (stored := count()) < 15 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        mongo_server.stop()  # a short outage: the retries wait it out
+        time.sleep(1.0)
+        mongo_server.start()
+        while (stored := count()) < 50 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        mongo_server.stop()  # a long outage: batches fail their retries and are spilled
+        time.sleep(8.0)
+        mongo_server.start()
+
+    chaos = threading.Thread(target=outages)
+    chaos.start()
+    try:
+        _, stats = crawl(tmp_path, site, *settings, env=env)
+    finally:
+        chaos.join(180)
+        mongo_server.start()
+    assert stats.get("store/write_retries", 0) > 0
+    assert stats.get("store/spilled", 0) > 0, "the long outage should have spilled batches"
+    spill = Path(stats["store/spill_file"])
+    assert spill.exists()
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler", "replay-spill", str(spill)],
+        check=False, cwd=ROOT, capture_output=True, text=True, timeout=300, env=_python_env() | env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with pymongo.MongoClient(mongo_server.uri) as client:
+        articles = client[database]["articles"]
+        docs = list(articles.find())
+        assert len(docs) == 120  # every story, once
+        assert sorted(u for d in docs for u in d["fetched_urls"]) == sorted(urls)  # every page, once
+        revised = {d["_id"]: [(r["changed"], r["url"]) for r in d["revisions"]] for d in docs if d["revision"] != 1}
+        assert not revised, revised
+        client.drop_database(database)
