@@ -135,6 +135,10 @@ def test_a_lagging_copy_of_an_earlier_revision_is_not_a_revert(store: Store) -> 
     edited_body = deepcopy(simplified["body"])
     edited_body["zh"][-1] = "王毅、蔡奇参加会见。"
     assert outcomes(store.write([item("article_xitheory_seed", body=edited_body)], T0)) == {"updated": 1}
+    edited = store.get(simplified["key"])
+    assert edited is not None
+    assert edited["variants"] == {}  # the traditional copy showed the old text: it went with it
+    assert edited["revisions"][0]["previous"]["variants"]["zh-Hant"]["url"] == gateway["url"]
     # The gateway still serves the old text: stale, the edit stands.
     assert outcomes(store.write([gateway], T0)) == {"stale": 1}
     doc = store.get(simplified["key"])

@@ -137,6 +137,10 @@ def merge(existing: dict[str, Any] | None, item: dict[str, Any], now: datetime) 
     if incoming_fp in earlier and item["url"] != existing.get("url"):
         return "stale", doc
     previous = {field: deepcopy(existing.get(field)) for field in CONTENT_FIELDS}
+    # Variants showed the replaced content: they go with it, and the next fetch of another script
+    # records that script's rendering of the new content.
+    previous["variants"] = deepcopy(existing.get("variants") or {})
+    doc["variants"] = {}
     doc["revisions"] = [
         *existing.get("revisions", []),
         {
