@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crawler.bylines import body_credit_line, dateline_bylines, dedupe, parse_fields
+from crawler.bylines import body_credit_line, dateline_bylines, dedupe, parse_fields, trailing_bylines
 from crawler.credits import find_credit, is_credit_caption
 from crawler.items import Byline, Photo
 from crawler.text import detect_language, zh_variants
@@ -33,13 +33,18 @@ SHARED_BOILERPLATE: tuple[re.Pattern[str], ...] = tuple(
         rf"^{zh_variants('字号')}\s*[:：].{{0,10}}$",
         r"^(?:Print|Close|Share|E-mail|Comments?|Adjust font size:?)(?:\s*\|?\s*(?:Print|Close|Share|E-mail|Comments?))*$",
         r"^\[?(?:Editor'?s? ?)?\]?$",
+        # Pagers printed as text: |<<1234下一页>>|, 【1】【2】, 上一页 1 2 下一页
+        r"^[|\s]*(?:<<|>>|\||上一页|下一页|上一頁|下一頁|首页|尾页|【?\d{1,2}】?|\s)+$",
     )
 )
+# What captions open with: "5月13日，在…" (Xinhua's photo captions), 图为…, 图：…, Photo taken on…
 _CAPTION_START = re.compile(
-    rf"^(?:{zh_variants('图为')}|{zh_variants('图')}\s*[:：]|{zh_variants('上图')}|{zh_variants('下图')}|Photo taken on|This photo)"
+    rf"^(?:\d{{1,2}}{zh_variants('月')}\d{{1,2}}{zh_variants('日')}[，,]|{zh_variants('图为')}|{zh_variants('图')}\s*[:：]|"
+    rf"{zh_variants('上图')}|{zh_variants('下图')}|Photo taken on|This photo)"
 )
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’」』)）]*$")
 _CAPTION_MAX = 500
+_CREDIT_ONLY_MAX = 24
 _TITLE_MAX_EN_WORDS = 20
 _TITLE_MAX_ZH_CHARS = 40
 
@@ -66,9 +71,9 @@ class _Paragraph:
 def _looks_like_caption(block: Block, text: str, has_credit: bool) -> bool:
     if len(text) > _CAPTION_MAX:
         return False
-    if has_credit or block.caption_class or block.tag == "figcaption":
+    if has_credit or block.caption_class or block.caption_style or block.tag == "figcaption":
         return True
-    return (block.centered and len(text) <= 200) or bool(_CAPTION_START.match(text))
+    return (block.centered and len(text) <= 200) or (bool(_CAPTION_START.match(text)) and len(text) <= 150)
 
 
 def _metadata_line(text: str) -> bool:
@@ -107,9 +112,15 @@ def assemble(
     extra = tuple(boilerplate)
     paragraphs: list[_Paragraph] = []
     pending: list[str] = []  # images still waiting for a caption
+    captioning: Photo | None = None  # the photo whose caption may go on in the next paragraph
+
+    released: tuple[Photo, int] | None = None  # the last uncaptioned photo, and the paragraph count then
 
     def release_pending() -> None:
+        nonlocal released
         out.photos.extend(Photo(url=url) for url in pending)
+        if pending:
+            released = (out.photos[-1], len(paragraphs))
         pending.clear()
 
     for block in blocks:
@@ -123,6 +134,12 @@ def assemble(
         if _is_boilerplate(text, extra):
             continue
         lang = detect_language(text)
+        if captioning is not None and not images and block.caption_style and len(text) <= _CAPTION_MAX:
+            # Xinhua English captions run over two styled paragraphs, the credit ending the last.
+            captioning.caption = f"{captioning.caption} {text}"
+            captioning.credit = find_credit(captioning.caption, under_image=True) or captioning.credit
+            continue
+        captioning = None
         if images:
             release_pending()
             pending.extend(images)
@@ -131,12 +148,24 @@ def assemble(
             if _looks_like_caption(block, text, credit is not None):
                 *uncaptioned, captioned = pending
                 out.photos.extend(Photo(url=url) for url in uncaptioned)
-                out.photos.append(Photo(url=captioned, caption=text, lang=lang, credit=credit))
+                captioning = Photo(url=captioned, caption=text, lang=lang, credit=credit)
+                out.photos.append(captioning)
                 pending.clear()
                 continue
             release_pending()
         elif len(text) <= _CAPTION_MAX and is_credit_caption(text):
             credit = find_credit(text, under_image=False)
+            uncredited = next((p for p in reversed(out.photos) if p.url and p.credit is None), None)
+            if len(text) <= _CREDIT_ONLY_MAX and uncredited is not None:
+                # A bare credit line (新华社发（刘满仓摄）) closing a picture story credits its photo.
+                uncredited.credit = credit
+                continue
+            if released and released[0].caption is None and len(paragraphs) == released[1] + 1:
+                # [image] [what it shows] [background … (Xinhua/Name)]: a caption in two paragraphs.
+                first = paragraphs.pop()
+                photo = released[0]
+                photo.caption, photo.lang, photo.credit = f"{first.text} {text}", lang, credit
+                continue
             out.photos.append(Photo(url=None, caption=text, lang=lang, credit=credit))
             out.warnings.append(f"photos: caption without an image: {text[:40]}")
             continue
@@ -174,11 +203,15 @@ def _split_languages(out: Assembled, paragraphs: list[_Paragraph], page_title: s
         if lang not in out.title and len(group) > 1 and _title_like(group[0]):
             out.title[lang] = group.pop(0).text
     titles = set(out.title.values())
+    # "八一锐评丨既问计于兵…": the body may repeat the title without its column name.
+    # Column markers only (丨｜|): after a colon ("两会：出国前后关注点大不同") the words can open a section.
+    titles |= {re.split(r"[丨｜|]", t, maxsplit=1)[1].strip() for t in out.title.values() if re.search(r"[丨｜|]", t)}
     for lang, group in by_lang.items():
         texts = [p.text for p in group if p.text not in titles]
         if texts:
             out.body[lang] = texts
             out.bylines.extend(dateline_bylines(texts[0], lang))
+            out.bylines.extend(trailing_bylines(texts[-1], lang))
     order = [p.lang or "zh" for p in paragraphs]
     if page_title:
         order.insert(0, detect_language(page_title) or "zh")

@@ -73,6 +73,8 @@ SKIP_TAGS = frozenset(
 _CAPTION_CLASS = re.compile(r"caption|pictext|imgcomment|img_?desc|pic_?desc|picture|photo_?text|tu_?zhu|imgtxt", re.IGNORECASE)
 _CENTER_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
+# How CMSes set captions apart inline: navy text (Xinhua), 楷体 (KaiTi), 12px type, <em> (en.people.cn).
+_CAPTION_STYLE = re.compile(r"color\s*:\s*(?:navy|#000080)|font-size\s*:\s*(?:1[0-2]|[5-9])px|楷体|kaiti", re.IGNORECASE)
 _IMAGE_ATTRS = ("data-original", "data-src", "original", "src")
 
 
@@ -85,10 +87,16 @@ class Block:
     caption_class: bool = False
     bold_chars: int = 0
     """Characters of text inside <strong>/<b>; equal to len(text) when the whole block is bold."""
+    caption_chars: int = 0
+    """Characters of text inside caption-styled inline elements (navy, 楷体, small type, <em>)."""
 
     @property
     def bold(self) -> bool:
         return bool(self.text) and self.bold_chars >= len(self.text.replace(" ", "")) * 0.9
+
+    @property
+    def caption_style(self) -> bool:
+        return bool(self.text) and self.caption_chars >= len(self.text.replace(" ", "")) * 0.9
 
     @property
     def heading(self) -> bool:
@@ -103,6 +111,7 @@ class _Builder:
         self._parts: list[str] = []
         self._images: list[str] = []
         self._bold = 0
+        self._captioned = 0
         self._context: list[tuple[str, bool, bool]] = [("p", False, False)]
 
     def flush(self) -> None:
@@ -117,23 +126,27 @@ class _Builder:
                     centered=centered,
                     caption_class=caption_class,
                     bold_chars=self._bold,
+                    caption_chars=self._captioned,
                 )
             )
-        self._parts, self._images, self._bold = [], [], 0
+        self._parts, self._images, self._bold, self._captioned = [], [], 0, 0
 
-    def add_text(self, text: str | None, bold: bool) -> None:
+    def add_text(self, text: str | None, bold: bool, captioned: bool = False) -> None:
         if text:
             self._parts.append(text)
+            chars = len(re.sub(r"\s", "", text))
             if bold:
-                self._bold += len(re.sub(r"\s", "", text))
+                self._bold += chars
+            if captioned:
+                self._captioned += chars
 
-    def walk(self, element: HtmlElement, bold: bool = False) -> None:
+    def walk(self, element: HtmlElement, bold: bool = False, captioned: bool = False) -> None:
         for child in element:
-            self.visit(child, bold)
+            self.visit(child, bold, captioned)
             # Tail text belongs to the parent's flow, after the child.
-            self.add_text(child.tail, bold)
+            self.add_text(child.tail, bold, captioned)
 
-    def visit(self, node: HtmlElement, bold: bool) -> None:
+    def visit(self, node: HtmlElement, bold: bool, captioned: bool = False) -> None:
         if not isinstance(node.tag, str):  # comments, processing instructions
             return
         tag = node.tag.lower()
@@ -150,8 +163,10 @@ class _Builder:
         style = node.get("style") or ""
         is_bold = bold or tag in {"strong", "b"} or bool(_BOLD_STYLE.search(style))
         if tag not in BLOCK_TAGS:
-            self.add_text(node.text, is_bold)
-            self.walk(node, is_bold)
+            hints = f"{style} {node.get('face') or ''} color:{node.get('color') or ''}"
+            is_captioned = captioned or tag == "em" or bool(_CAPTION_STYLE.search(hints))
+            self.add_text(node.text, is_bold, is_captioned)
+            self.walk(node, is_bold, is_captioned)
             return
         self.flush()
         parent_tag, parent_centered, parent_caption = self._context[-1]
@@ -197,7 +212,8 @@ def element_text(node: HtmlElement | None, sep: str = "", skip: Collection[HtmlE
     parts: list[str] = []
 
     def walk(element: HtmlElement) -> None:
-        if isinstance(element.tag, str) and element.tag.lower() not in SKIP_TAGS and element not in skip:
+        # The element asked for is read even when it is in `skip`; only its descendants are skipped.
+        if isinstance(element.tag, str) and element.tag.lower() not in SKIP_TAGS and (element is node or element not in skip):
             if element.text:
                 parts.append(element.text)
             for child in element:

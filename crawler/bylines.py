@@ -39,6 +39,7 @@ _ZH_LABELS: dict[str, FieldKind] = {
     "出处": "source",
     "作者": "author",
     "撰文": "author",
+    "执笔": "author",
     "特约记者": "reporter",
     "本报记者": "reporter",
     "记者": "reporter",
@@ -117,7 +118,12 @@ def parse_fields(text: str) -> list[Field]:
         group = next(name for name, value in match.groupdict().items() if value is not None)
         value = clean_text(text[match.end() : end]).strip(_SEPARATORS)
         value = re.split(r"\s*[|丨│]\s*", value)[0].strip(_SEPARATORS)
-        fields.append(Field(_GROUP_KIND[group], clean_text(match[0]).rstrip(":："), value))
+        kind = _GROUP_KIND[group]
+        value = _UI_TAIL.split(value)[0].strip(_SEPARATORS)
+        if kind != "time":
+            # Lines without separators run a value into the date: "来源：人民日报 2024-05-13 08:49".
+            value = _DATE_TAIL.split(value)[0].strip(_SEPARATORS)
+        fields.append(Field(kind, clean_text(match[0]).rstrip(":："), value))
     return fields
 
 
@@ -126,6 +132,8 @@ _REPORTER_PREFIX = re.compile(
     rf"^(?:(?P<org>[^\s，,、:：]{{1,12}}?))?(?:{zh_variants('特约')}|{zh_variants('实习')}|{zh_variants('首席')}|{zh_variants('驻')}\S{{1,6}})?"
     rf"(?:{zh_variants('记者')}|{zh_variants('通讯员')})\s*"
 )
+# Page furniture printed right after a value: "来源：求是网 参与互动", "来源：新华网 打印 字号".
+_UI_TAIL = re.compile(r"\s*(?:参与互动|打印|关闭|分享到?|收藏|纠错|字号|字体|评论)(?:\s|$)")
 # Lines without separators run a name into the next field's date: "Editor: huaxia 2023-08-16 20:36".
 _DATE_TAIL = re.compile(r"\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
 # Before a second role word inside one value: "记者 甲 通讯员 乙", "记者 甲、实习记者 乙".
@@ -189,7 +197,7 @@ def people(value: str, role: Role, lang: str | None) -> list[Byline]:
 # Whole paragraphs that are only a credit: （记者 张三）, 【责任编辑：刘峻凌】, (Web editor: A, B), 责编：X.
 _BODY_CREDIT_RE = re.compile(
     # An outlet may stand before the label: 本报评论员：…, 新华社记者：…
-    rf"^[（(【\[]?\s*(?:[\u3400-\u9fff·]{{1,8}}?)?(?:{_LABEL_GROUPS})\s*[:：]\s*(?P<value>[^)）】\]]*?)\s*[)）】\]]?$",
+    rf"^[（(【\[]?\s*(?:[\u3400-\u9fff·]{{1,8}}?)?(?:{_LABEL_GROUPS})\s*[:：︱丨|/]\s*(?P<value>[^)）】\]]*?)\s*[)）】\]]?$",
     re.IGNORECASE,
 )
 _BODY_REPORTER_RE = re.compile(
@@ -199,12 +207,14 @@ _BODY_REPORTER_BARE_RE = re.compile(
     rf"^(?P<value>\S{{0,12}}?(?:{zh_variants('记者')}|{zh_variants('通讯员')})\s+"
     r"[\u3400-\u9fff·]{2,5}(?:[\s、，,]+[\u3400-\u9fff·]{1,5}){0,6})$"
 )
+_BARE_REPORTER_LABEL = re.compile(rf"^[（(]?[\u3400-\u9fff·]{{0,10}}(?:{zh_variants('记者')}|{zh_variants('评论员')})[)）]?$")
+_SQUARE_AUTHOR = re.compile(r"^[■□●]\s*(?P<value>[\u3400-\u9fff·]{2,5}(?:[\s、]+[\u3400-\u9fff·]{2,5}){0,3})$")
 _EN_BY_RE = re.compile(r"^By\s+(?P<value>[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,11})$")
 _BODY_CREDIT_MAX = 60
 
 
 def _names_only(value: str) -> bool:
-    if re.search(r"[。？！?!；;：:“”\"]", value):
+    if re.search(r"[。？！?!；;：:“”\"<>《》]", value):
         return False
     names = split_names(_REPORTER_PREFIX.sub("", value))
     return bool(names) and all(len(n) <= (6 if _HAN_NAME.match(n.replace(" ", "")) else 40) for n in names)
@@ -224,7 +234,11 @@ def body_credit_line(text: str, lang: str | None) -> list[Byline] | None:
         return people(match["value"], kind, lang)  # type: ignore[arg-type]
     if match := _BODY_REPORTER_RE.match(text):
         return people(match["value"], "reporter", lang)
-    if match := _BODY_REPORTER_BARE_RE.match(text):
+    if match := _SQUARE_AUTHOR.match(text):  # "■王永文": PLA Daily's commentary byline
+        return people(match["value"], "author", lang)
+    if _BARE_REPORTER_LABEL.match(text):
+        return []  # "新华社记者" alone: a credit line that names nobody
+    if match := _BODY_REPORTER_BARE_RE.match(re.split(rf"\s+{zh_variants('来源')}\s*[:：]", text)[0]):
         return people(match["value"], "reporter", lang)
     if match := _EN_BY_RE.match(text):
         return people(match["value"], "author", lang)
@@ -233,9 +247,21 @@ def body_credit_line(text: str, lang: str | None) -> list[Byline] | None:
 
 # 新华社北京6月4日电（记者 甲、乙） / 中国网5月13日讯（记者 甲）: reporters named in the dateline.
 _DATELINE_RE = re.compile(
-    rf"^\S{{1,24}}?\d{{1,2}}{zh_variants('月')}\d{{1,2}}{zh_variants('日')}(?:{zh_variants('电')}|{zh_variants('讯')})"
+    rf"^\S{{1,24}}?(?:\d{{1,2}}{zh_variants('月')}\d{{1,2}}{zh_variants('日')})?(?:{zh_variants('电')}|{zh_variants('讯')})"
     rf"\s*[（(](?P<inner>[^)）]{{1,60}})[)）]"
 )
+# "…造福全人类。（记者宋晨、田中全）", "…英雄的城！（评论员 罗博 萧海川）": credits closing the last paragraph.
+_TRAILING_CREDIT_RE = re.compile(
+    rf"[（(]\s*(?P<label>{zh_variants('记者')}|{zh_variants('通讯员')}|{zh_variants('评论员')})\s*(?P<names>[^()（）]{{1,40}})[)）]$"
+)
+
+
+def trailing_bylines(last_paragraph: str, lang: str | None) -> list[Byline]:
+    match = _TRAILING_CREDIT_RE.search(clean_text(last_paragraph))
+    if not match or not _names_only(match["names"]):
+        return []
+    role: Role = "commentator" if "评" in match["label"] else "reporter"
+    return people(match["names"], role, lang)
 
 
 def dateline_bylines(first_paragraph: str, lang: str | None) -> list[Byline]:

@@ -37,8 +37,11 @@ _STRONG: tuple[re.Pattern[str], ...] = tuple(
         rf"{_OPEN}?\s*(?:{zh_variants('摄影')}|{zh_variants('图')})\s*[:：/]\s*{_NAMES}\s*{_CLOSE}?$",
         # 山东女子学院供图
         rf"(?:^|[。！？\s（(]){_ORG}{zh_variants('供图')}\s*{_CLOSE}?$",
-        # (Xinhua/Huang Jingwen), (People's Daily Online/courtesy of X)
-        r"\((?P<org>[A-Z][\w.'’ -]{1,40}?)\s*/\s*(?:courtesy of\s+)?(?P<names>[A-Z][^()/]{1,60}?)\)$",
+        # (People's Daily Online/courtesy of the National Forestry and Grassland Administration):
+        # the photo comes from the organisation named after "courtesy of".
+        r"\([A-Z][\w.'’ -]{1,40}?\s*/\s*courtesy of\s+(?:the\s+)?(?P<org>[^()]{2,80}?)\)$",
+        # (Xinhua/Huang Jingwen)
+        r"\((?P<org>[A-Z][\w.'’ -]{1,40}?)\s*/\s*(?P<names>[A-Z][^()/]{1,60}?)\)$",
         # [Photo by Liao Jiaxin/China.org.cn], [Photo by Su Zhigang/For chinadaily.com.cn]
         r"\[\s*Photos?\s+by\s+(?P<names>[^/\]]{2,60}?)\s*/\s*(?:For\s+)?(?P<org>[^\]]{2,40}?)\s*\]$",
         r"\[\s*Photos?\s+by\s+(?P<names>[^/\]]{2,60}?)\s*\]$",
@@ -47,6 +50,8 @@ _STRONG: tuple[re.Pattern[str], ...] = tuple(
         # (Photo by Li Tao), (Photo: Xinhua)
         r"\(\s*Photos?\s+by\s+(?P<names>[^)/]{2,60}?)(?:\s*/\s*(?P<org>[^)]{2,40}?))?\s*\)$",
         r"\(\s*Photos?\s*:\s*(?P<org>[^)]{2,40}?)\s*\)$",
+        # China Daily: "… LIU CHAOFU/FOR CHINA DAILY", "… ZHANG WEI/CHINA DAILY"
+        r"(?:^|[.\s])(?P<names>[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,3})\s*/\s*(?:FOR\s+)?(?P<org>CHINA DAILY|XINHUA|CHINADAILY\.COM\.CN)$",
         # CGTN: "… /VCG Photo"
         r"/\s*(?P<org>[A-Z][\w.]{1,20})\s+Photos?$",
     )

@@ -14,7 +14,8 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from crawler import sites
-from crawler.sites.base import ArticleResult, OtherResult, ParseResult
+from crawler.sites.base import ArticleResult, GenericSite, OtherResult, ParseResult
+from crawler.urls import host_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,6 +34,11 @@ def repair_encoding(response: TextResponse) -> tuple[TextResponse, str | None]:
     if "\ufffd" not in response.text:
         return response, None
     declared = response.encoding
+    try:
+        response.body.decode(declared)
+        return response, None  # the bytes are what they say: the replacement characters are the page's own
+    except (UnicodeDecodeError, LookupError):
+        pass
     candidates = [html_body_declared_encoding(response.body), *_FALLBACK_ENCODINGS]
     for candidate in candidates:
         encoding = resolve_encoding(candidate) if candidate else None
@@ -49,17 +55,49 @@ def repair_encoding(response: TextResponse) -> tuple[TextResponse, str | None]:
     return response, f"decoding: bytes do not decode cleanly as {declared}; replacement characters kept"
 
 
+def merge_stray_roots(response: TextResponse) -> None:
+    """Move elements that the HTML parser left beside the root into it.
+
+    Browser-saved pages with a second `</html>` (gov.cn's TRS pages among them) parse into two
+    sibling `<html>` elements, and CSS selectors, which search below the first, miss the article.
+    """
+    root = response.selector.root
+    if not hasattr(root, "itersiblings"):
+        return
+    strays = [node for node in root.itersiblings() if isinstance(node.tag, str)]
+    if not strays:
+        return
+    body = root.find("body")
+    target = body if body is not None else root
+    for stray in strays:
+        inner = stray.find("body")
+        for child in list(inner if inner is not None else stray):
+            target.append(child)
+        stray.getparent().remove(stray) if stray.getparent() is not None else None
+
+
 def parse_response(response: Response, site: str | None = None) -> ParseResult:
     if not isinstance(response, TextResponse):
         return OtherResult("not a text page")
     response, decoding_warning = repair_encoding(response)
+    merge_stray_roots(response)
     owner = sites.get(site) if site else sites.for_url(response.url)
     if owner is None:
-        return OtherResult("no parser for this host")
+        owner = GenericSite(host_of(response.url))
     result = owner.parse(response)
     if decoding_warning and isinstance(result, ArticleResult):
         result.item.warnings.append(decoding_warning)
     return result
+
+
+def parse_generic(url: str, body: bytes, headers: Mapping[str, str] | None = None) -> ParseResult:
+    """The generic extractor alone, whatever site the URL belongs to (for comparisons and debugging)."""
+    from crawler.sites.generic import GenericArticle
+
+    response, _ = repair_encoding(build_response(url, body, headers))
+    merge_stray_roots(response)
+    owner = sites.for_url(url) or GenericSite(host_of(url))
+    return GenericArticle(owner, response).to_result()
 
 
 def parse_page(url: str, body: bytes, headers: Mapping[str, str] | None = None, site: str | None = None) -> ParseResult:

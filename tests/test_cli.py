@@ -48,9 +48,22 @@ def test_other_page() -> None:
     assert document == {"kind": "other", "reason": "no article text"}
 
 
-def test_page_of_a_site_without_a_parser() -> None:
+def test_page_of_a_site_without_a_parser_goes_to_the_generic_extractor() -> None:
     document = parse("--url", "http://example.org/a.htm", "-", stdin=b"<html><body><p>hello</p></body></html>")
-    assert document == {"kind": "other", "reason": "no parser for this host"}
+    assert document["kind"] == "other"
+    page = (
+        "<html><head><title>A story - Example News</title></head><body><div id='nav'><a href='/'>Home</a></div>"
+        "<h1>A story</h1><p>2025-06-05 09:19 Source: Example Agency</p><div class='content'>"
+        + "".join(f"<p>Paragraph {n} of a story long enough to be read as the body of an article page.</p>" for n in range(6))
+        + "</div></body></html>"
+    )
+    document = parse("--url", "http://example.org/2025/06/05/a-story.html", "-", stdin=page.encode())
+    assert document["kind"] == "article"
+    assert document["parser"] == "generic"
+    assert document["site"] == "example.org"
+    assert document["title"] == {"en": "A story"}
+    assert len(document["body"]["en"]) == 6
+    assert document["published_at"] == "2025-06-05T09:19:00+08:00"
 
 
 def test_content_type_header_decides_the_charset() -> None:

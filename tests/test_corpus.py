@@ -26,10 +26,22 @@ def manifest() -> list[dict[str, Any]]:
     return json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 
 
+# Pages the manifest gives no URL for: where they come from, read off the pages themselves.
+URLS = {
+    "81cn/81cn_pla_daily_2026-05-10_bayiruiping_chinamilwatch.html": "http://www.81.cn/yw_208727/16459682.html",
+    "govcn/govcn_gongbao_2007_23_content_711039_gne.html": "https://www.gov.cn/gongbao/content/2007/content_711039.htm",
+    "govcn/govcn_zhengce_latest_policies_fragment_2026-09_readfile.html": "https://www.gov.cn/zhengce/zuixin/",
+    "people/people_homepage_rm_aq_headlines_fragment_2026-10-04_readfile.html": "http://www.people.com.cn/",
+    "people/people_homepage_rm_bq_yaowen_fragment_2026-10-03_readfile.html": "http://www.people.com.cn/",
+}
+
+
 def load(entry: dict[str, Any]) -> tuple[str, bytes, dict[str, str]]:
-    url = entry["original_url"] or f"http://corpus.invalid/{entry['file']}"
+    # Some manifest URLs carry a note after the URL: "http://www.xinhuanet.com/ (homepage)".
+    url = URLS.get(entry["file"]) or (entry["original_url"] or "").split(" ")[0]
     # The saved files' <meta> charsets often lie (re-encoded copies); a server would send the truth.
-    headers = {"Content-Type": f"text/html; charset={entry['actual_bytes_encoding']}"}
+    charset = entry["actual_bytes_encoding"].split("(")[0].strip()  # "gb18030(decodes)" -> gb18030
+    headers = {"Content-Type": f"text/html; charset={charset}"}
     return url, (CORPUS / entry["file"]).read_bytes(), headers
 
 

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from crawler.sites.cgtn import Cgtn
 from crawler.sites.chinacomcn import ChinaComCn
+from crawler.sites.chinadaily import ChinaDaily
+from crawler.sites.chinanews import ChinaNews
+from crawler.sites.globaltimes import GlobalTimes
+from crawler.sites.govcn import GovCn
+from crawler.sites.people import People
+from crawler.sites.qiushi import Qiushi
+from crawler.sites.xinhua import Xinhua
 
 if TYPE_CHECKING:
     from crawler.sites.base import Site
 
-SITES: dict[str, Site] = {site.key: site for site in (ChinaComCn(),)}
+SITES: dict[str, Site] = {
+    site.key: site
+    for site in (ChinaComCn(), Xinhua(), People(), ChinaDaily(), Cgtn(), GlobalTimes(), ChinaNews(), GovCn(), Qiushi())
+}
 
 
 def get(key: str) -> Site:

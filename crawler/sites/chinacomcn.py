@@ -18,15 +18,7 @@ from parsel import Selector
 
 from crawler.bylines import Field, people
 from crawler.dates import FoundTime, find_time
-from crawler.sites.base import (
-    ArticleLayout,
-    ListResult,
-    OtherResult,
-    ParseResult,
-    Site,
-    absolute_links,
-    unique,
-)
+from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
 from crawler.text import clean_text, zh_variants
 from crawler.urls import unwrap_gateway
 
@@ -35,6 +27,7 @@ if TYPE_CHECKING:
     from scrapy.http import TextResponse
 
     from crawler.items import Byline
+    from crawler.sites.base import Site
 
 CONTENT_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
 NODE_RE = re.compile(r"/node_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
@@ -221,70 +214,33 @@ class InfoLineArticle(ChinaComCnArticle):
         return bool(selector.css("#pubtime_baidu, .info, .articleInfo, .artInfo, div[class^=artiInfo]"))
 
 
-class ChinaComCn(Site):
+class ChinaComCn(StandardSite):
     key = "chinacomcn"
     name = "中国网 China.com.cn"
     domains = ("china.com.cn",)
     gateway_hosts = ("big5.china.com.cn",)
     headline_urls = (
         # xitheory's 头条 channel has no known list URL (dossier §1.1): start at its home page,
-        # whose 头条 link is followed as a list by anchor text.
+        # whose 头条/要闻 links are followed as lists by their anchor text.
         "http://xitheory.china.com.cn/",
         "http://big5.china.com.cn/gate/big5/xitheory.china.com.cn/",
         # 要闻 (top news) of the news channel.
         "http://news.china.com.cn/node_7247300.htm",
     )
-    layouts: tuple[type[ChinaComCnArticle], ...] = (Inform2022Article, InfoLineArticle, ChinaComCnArticle)
+    article_path = CONTENT_RE
+    list_path = NODE_RE
+    layouts = (Inform2022Article, InfoLineArticle, ChinaComCnArticle)
     list_scope_css = (".Headlines", ".columns1", "#list", ".list_con", ".listCon", ".news_list", ".list", ".main", ".left")
+    pager_css = ("#autopage a", ".autopage a", ".page a", ".pages a")
+    channel_link = _HEADLINE_CHANNEL
 
     def canonical_path(self, path: str) -> str:
         # Pages 2..n are one story; .htm/.html/.shtml are one story on this CMS.
         return re.sub(r"/content_(\d+)(?:_\d+)?\.s?html?$", r"/content_\1.htm", path, flags=re.IGNORECASE)
 
-    def parse(self, response: TextResponse) -> ParseResult:
-        path = _path(response.url)
-        if CONTENT_RE.search(path):
-            layout = next((layout for layout in self.layouts if layout.matches(response.selector)), None)
-            if layout is None:
-                return OtherResult("no article body (unknown layout)")
-            return layout(self, response).to_result()
-        if NODE_RE.search(path) or HOME_RE.match(path):
-            return self.parse_list(response)
-        return OtherResult("not an article or list URL of china.com.cn")
+    def first_page_url(self, url: str) -> str:
+        return first_page_url(url)
 
-    def parse_list(self, response: TextResponse) -> ListResult:
-        selector = response.selector
-        articles: list[str] = []
-        for css in (*self.list_scope_css, "body"):
-            for scope in selector.css(css):
-                articles = self._article_links(scope, response.url)
-                if articles:
-                    break
-            if articles:
-                break
-        return ListResult(articles=articles, next=self._list_pages(selector, response.url))
-
-    def _article_links(self, scope: Selector, base_url: str) -> list[str]:
-        links = (first_page_url(link) for link in absolute_links(scope, "a[href]", base_url))
-        return unique([link for link in links if CONTENT_RE.search(_path(link)) and self.owns(link)])
-
-    def _list_pages(self, selector: Selector, url: str) -> list[str]:
-        pages: list[str] = []
-        current = NODE_RE.search(_path(url))
-        if current:
-            number = int(current["page"] or 1)
-            numbered: dict[int, str] = {}
-            for link in absolute_links(selector, "#autopage a, .autopage a, .page a, .pages a", url):
-                found = NODE_RE.search(_path(link))
-                if found and found["id"] == current["id"] and int(found["page"] or 1) > number:
-                    numbered.setdefault(int(found["page"] or 1), link)
-            pages = [numbered[n] for n in sorted(numbered)]
-        else:
-            # A home page: its headline channel (头条/要闻) is the list to follow.
-            for anchor in selector.css("a[href]"):
-                text = clean_text("".join(anchor.css("::text").getall()))
-                if _HEADLINE_CHANNEL.match(text):
-                    for link in absolute_links(anchor, "a", url):
-                        if NODE_RE.search(_path(link)) and self.owns(link):
-                            pages.append(link)
-        return unique(pages)
+    def list_page_number(self, url: str) -> int:
+        match = NODE_RE.search(self.path_of(url))
+        return int(match["page"]) if match and match["page"] else 1

@@ -1,0 +1,61 @@
+"""CGTN: news.cgtn.com / www.cgtn.com (English).
+
+Facts used (../shared/dossier/SITES.md §5, ../shared/corpus/REPORT.md): articles are
+`/news/YYYY-MM-DD/<slug>-<id>/index.html` or `…/p.html` (older `/news/<hex>/index.html`); the body is
+`#cmsMainContent` with text in `div.text` (2018) or `p` (2020), images in `div.cmsImage` followed by
+`div.imageCaption` whose text ends with the credit ("…/VCG Photo"); the header has `.news-title`,
+`.news-author-name` and a `DD-Mon-YYYY` date.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.sites.base import ArticleLayout, StandardSite
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+    from crawler.bylines import Field
+    from crawler.items import Byline
+
+ARTICLE_RE = re.compile(r"/news/(?:\d{4}-\d{2}-\d{2}/[^/]+|[0-9a-f]{16,})/(?:index|p)\.html$", re.IGNORECASE)
+LIST_RE = re.compile(r"^/(?:[a-z-]+(?:/[a-z-]+)?)?/?$|^/(?:[a-z-]+/)?index\.html$")
+_TITLE_SUFFIX = re.compile(r"\s*[-|]\s*CGTN\s*$", re.IGNORECASE)
+
+
+class CgtnArticle(ArticleLayout):
+    name = "CgtnArticle"
+    title_suffix = _TITLE_SUFFIX
+    title_css = (".news-title", "h1.news-title", ".news-header h1", "h1")
+    info_css = (".news-author-name", ".news-date", ".news-info")
+    time_css = (".news-date", "span.date", ".date")
+    body_css = ("#cmsMainContent",)
+    skip_css = (".wrapper-visible", ".cmsVideo", ".cmsAudio", ".share")
+    breadcrumb_css = (".news-crumb", ".crumb")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("#cmsMainContent"))
+
+    def field_bylines(self, fields: list[Field], lang: str | None) -> list[Byline]:
+        from crawler.bylines import people
+
+        author = self.first_text((".news-author-name",), " ")
+        author = re.sub(r"^By\s+", "", author, flags=re.IGNORECASE)
+        return people(author, "author", "en") if author and author.upper() != "CGTN" else []
+
+    def source(self, fields: list[Field]) -> str | None:
+        return super().source(fields) or "CGTN"
+
+
+class Cgtn(StandardSite):
+    key = "cgtn"
+    name = "CGTN"
+    domains = ("cgtn.com",)
+    headline_urls = ("https://www.cgtn.com/", "https://www.cgtn.com/china")
+    article_path = ARTICLE_RE
+    list_path = LIST_RE
+    layouts = (CgtnArticle,)
+    list_scope_css = (".topNews-item", ".top-news-item-content", ".cg-title", ".news-list", "body")

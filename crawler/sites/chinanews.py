@@ -1,0 +1,52 @@
+"""中国新闻网 China News Service: www.chinanews.com.cn / www.chinanews.com.
+
+Facts used (../shared/corpus/REPORT.md): articles are `/<channel>/YYYY/MM-DD/<id>.shtml`; the title
+is `div.left h1` (or `.content_left_title`), a hidden `#BaiduSpider` block repeats the fields, the
+visible line is `div.left-time .left-t` "2020年07月04日 12:10 来源：求是网" (ideographic spaces between
+the fields), the body `div.left_zw`, and the editor "【编辑:陈海峰】" closes it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.sites.base import ArticleLayout, StandardSite
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+ARTICLE_RE = re.compile(r"/[a-z]+/\d{4}/\d{2}-\d{2}/\d+\.shtml$", re.IGNORECASE)
+LIST_RE = re.compile(r"^/(?:[a-z-]+/)*(?:[a-z]+\d*\.s?html|index\.s?html)?$")
+_TITLE_SUFFIX = re.compile(r"\s*-\s*(?:中新网|中國新聞網|中国新闻网)\s*$")
+
+
+class ChinaNewsArticle(ArticleLayout):
+    name = "ChinaNewsArticle"
+    title_suffix = _TITLE_SUFFIX
+    title_css = (".content_left_title", "div.left h1", "h1")
+    info_css = ("div.left-time .left-t", ".content_left_time", "div.left-time")
+    body_css = ("div.left_zw", ".content_desc", "#cont_1_1_2")
+    skip_css = ("#BaiduSpider", ".adInContent", ".adEditor", "#function_code_page", ".channel", "table.adInContent")
+    credit_css = (".adEditor .left_name", ".left_name")
+    breadcrumb_css = ("#nav", ".nav_navcon")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("div.left_zw, .content_desc"))
+
+
+class ChinaNews(StandardSite):
+    key = "chinanews"
+    name = "中国新闻网 China News Service"
+    domains = ("chinanews.com.cn", "chinanews.com")
+    headline_urls = ("https://www.chinanews.com.cn/", "https://www.chinanews.com.cn/scroll-news/news1.html")
+    article_path = ARTICLE_RE
+    list_path = LIST_RE
+    layouts = (ChinaNewsArticle,)
+    list_scope_css = (".content_list", ".dd_bt", ".new_right_content", ".xwzxdd-dbt", "body")
+    pager_css = (".pagebox a", "#pagediv a")
+
+    def canonical_url(self, url: str) -> str:
+        # chinanews.com and chinanews.com.cn serve the same stories.
+        return super().canonical_url(url).replace("://chinanews.com/", "://chinanews.com.cn/")

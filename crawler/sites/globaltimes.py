@@ -1,0 +1,67 @@
+"""环球时报 Global Times (English): www.globaltimes.cn.
+
+Facts used (../shared/corpus/REPORT.md, Global Times 2026 article): articles are
+`/page/YYYYMM/NNNNNNN.shtml`; `div.article_column` names the section, `div.article_title` the title,
+`div.author_share_left` holds `span.byline` ("By Global Times") and `span.pub_time` ("Published: Jul
+06, 2026 01:40 PM"); the body `div.article_right` has no `<p>` per paragraph (text split by
+`<br /><br />`), captions are `p.picture` under a centred image; `div.related_section` lists links.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.bylines import people
+from crawler.sites.base import ArticleLayout, StandardSite
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+    from crawler.bylines import Field
+    from crawler.items import Byline
+
+ARTICLE_RE = re.compile(r"/page/\d{6}/\d+\.shtml$", re.IGNORECASE)
+LIST_RE = re.compile(r"^/(?:[a-z-]+(?:/[a-z-]+)?/?)?(?:index\.html)?$")
+_TITLE_SUFFIX = re.compile(r"\s*-\s*Global Times\s*$", re.IGNORECASE)
+_OUTLET_BYLINES = re.compile(r"^(?:Global Times|GT staff reporters?|Xinhua|AFP|Reuters)$", re.IGNORECASE)
+
+
+class GlobalTimesArticle(ArticleLayout):
+    name = "GlobalTimesArticle"
+    title_suffix = _TITLE_SUFFIX
+    title_css = ("div.article_title", "h1")
+    info_css = ("div.author_share_left", ".author_share")
+    time_css = ("span.pub_time",)
+    body_css = ("div.article_right", "div.article_content")
+    skip_css = ("div.related_section", ".share", ".article_share", "div.article_column", "div.author_share")
+    breadcrumb_css = ("div.article_column",)
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("div.article_right, div.article_title"))
+
+    def _byline(self) -> str:
+        return re.sub(r"^By\s+", "", self.first_text(("span.byline",), " "), flags=re.IGNORECASE).strip()
+
+    def field_bylines(self, fields: list[Field], lang: str | None) -> list[Byline]:
+        byline = self._byline()
+        # "By Global Times" credits the paper, not a person: it is the source.
+        if not byline or _OUTLET_BYLINES.match(byline):
+            return []
+        return people(byline, "author", "en")
+
+    def source(self, fields: list[Field]) -> str | None:
+        byline = self._byline()
+        return byline if byline and _OUTLET_BYLINES.match(byline) else "Global Times"
+
+
+class GlobalTimes(StandardSite):
+    key = "globaltimes"
+    name = "环球时报 Global Times"
+    domains = ("globaltimes.cn",)
+    headline_urls = ("https://www.globaltimes.cn/", "https://www.globaltimes.cn/china/")
+    article_path = ARTICLE_RE
+    list_path = LIST_RE
+    layouts = (GlobalTimesArticle,)
+    list_scope_css = (".row-content", ".list_info", ".common_list", ".middle_section", "body")

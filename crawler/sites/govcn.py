@@ -1,0 +1,112 @@
+"""中国政府网 gov.cn: www.gov.cn (Chinese, with its Big5 gateway) and english.www.gov.cn.
+
+Facts used (../shared/dossier/SITES.md, ../shared/corpus/REPORT.md): the TRS pages carry the body in
+`#UCAP-CONTENT` (`div.pages_content`), meta `firstpublishedtime` in two formats ("2007-08-20-23:59:59"
+and "2024-05-13 10:00:00"), the visible line `div.pages-date` ("2024-05-13 10:00 来源：新华社"), the
+editor in `div.editor`; 国务院公报 items print no h1 and no date: their title is bold, centred text
+at the top of the body. Lists: `div.list ul li a` with `<span>` dates, links absolute or `./…`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.dates import FoundTime, find_time
+from crawler.sites.base import ArticleLayout, StandardSite
+from crawler.text import clean_text
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+    from crawler.blocks import Block
+    from crawler.bylines import Field
+
+ARTICLE_RE = re.compile(
+    r"/(?:[a-z]+/)*(?:content/)?(?:\d{6}|\d{4}(?:-\d{2}/\d{2})?|\d{6}/\d{2})/content_(?:\d+|WS[0-9a-f]+)\.html?$", re.IGNORECASE
+)
+LIST_RE = re.compile(r"^/(?:[a-z]+/)*(?:index\.html?)?$")
+_TITLE_SUFFIX = re.compile(
+    r"\s*(?:_{1,2}[^_]*)*_(?:中国政府网|中國政府網|www\.gov\.cn)\s*$|\s*-\s*english\.gov\.cn\s*$", re.IGNORECASE
+)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class GovCnArticle(ArticleLayout):
+    name = "GovCnArticle"
+    title_suffix = _TITLE_SUFFIX
+    title_css = ("div.article h1",)
+    info_css = ("div.pages-date", ".pages-date", "div.article .pages-date")
+    body_css = ("#UCAP-CONTENT", "div.pages_content", ".article-content")
+    skip_css = ("#pagination", ".pageInfo", "#div_div", ".sweep", ".share")
+    credit_css = ("div.editor",)
+    breadcrumb_css = (".BreadcrumbNav", ".crumbs", ".position")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("#UCAP-CONTENT, div.pages_content"))
+
+    def title(self) -> str:
+        declared = clean_text(self.selector.css('meta[name="ArticleTitle"]::attr(content)').get())
+        if declared or self.selector.css(", ".join(self.title_css)):
+            return declared or super().title()
+        # 公报 items print the title bold and centred at the top of the body, not in an h1.
+        heading, count = self._body_heading(_fold(super().title()))
+        return heading if count else super().title()
+
+    def _body_heading(self, page_title: str) -> tuple[str, int]:
+        """The bold lines opening the body that spell the page's <title>, and how many they are."""
+        blocks = super().blocks() or []
+        lines: list[str] = []
+        for block in blocks[:6]:
+            if not (block.bold and block.text):
+                break
+            lines.append(block.text)
+            joined = _fold("".join(lines))
+            if page_title.startswith(joined) and len(joined) >= len(page_title) - 2:
+                return "".join(lines), len(lines)
+        return "", 0
+
+    def blocks(self) -> list[Block] | None:
+        blocks = super().blocks()
+        if not blocks:
+            return blocks
+        _, count = self._body_heading(_fold(super().title()))
+        return blocks[count:]
+
+    def published(self, fields: list[Field]) -> FoundTime | None:
+        visible = super().published(fields)
+        if visible is not None:
+            return visible
+        declared = self.selector.css('meta[name="firstpublishedtime"]::attr(content)').get()
+        found = find_time(declared or "")
+        if found is not None:
+            self.warnings.append("published_at: not shown on the page; taken from <meta firstpublishedtime>")
+        return found
+
+
+class GovCn(StandardSite):
+    key = "govcn"
+    name = "中国政府网 gov.cn"
+    domains = ("gov.cn",)
+    gateway_hosts = ("big5.www.gov.cn",)
+    headline_urls = (
+        "https://www.gov.cn/yaowen/liebiao/",  # 要闻
+        "https://www.gov.cn/zhengce/zuixin/",  # 最新政策
+        "https://english.www.gov.cn/news/topnews/",
+    )
+    article_path = ARTICLE_RE
+    list_path = LIST_RE
+    layouts = (GovCnArticle,)
+    list_scope_css = ("div.list", ".news_box", ".list-container", "ul.listTxt", "body")
+    pager_css = (".pageInfo a", "#pagination a")
+
+    def owns(self, url: str) -> bool:
+        # gov.cn also hosts every ministry and province; this module reads the central site.
+        from crawler.urls import host_of
+
+        host = host_of(url)
+        return host in ("gov.cn", "english.gov.cn", "english.www.gov.cn") or host.endswith(".www.gov.cn")

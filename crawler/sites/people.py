@@ -1,0 +1,197 @@
+"""人民网 People's Daily Online: people.com.cn (and its /BIG5/ mirror), en.people.cn.
+
+Facts used (../shared/dossier/SITES.md §3, ../shared/corpus/REPORT.md): articles are
+`/n1|n2|n/YYYY/MMDD/c<col>-<id>[-<page>].html` (English `/n3/`), the traditional mirror inserts
+`/BIG5/` after the host; the main site is served as GBK and provincial sites as UTF-8. Layouts:
+2020wbc (`.rm_txt`: the first `h1.cf` is the logo, the title is the next `h1`; `div.author`,
+`div.channel .col-1-1` "2024年04月24日23:52 | 来源：新华网", `.rm_txt_con`, `(责编：…)` in
+`div.edit`), 2016wb (`div.text_title`, `div.box01 .fl`, `#rwb_zw`), the health channel
+(`div.articleCont` with an h2 title, `.artOri`, `.artDet`, `.editor`), cpc (`div.text_c`,
+`#p_publishtime`, `#p_origin`, `.show_text`) and English (`div.d2txtCon`, `.origin`
+"(People's Daily Online) 11:35, November 23, 2022", `(Web editor: …)`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from crawler.assemble import SHARED_BOILERPLATE
+from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
+from crawler.text import clean_text, zh_variants
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+    from crawler.bylines import Field
+
+ARTICLE_RE = re.compile(r"/(?:BIG5/|GB/)?n\d?/\d{4}/\d{4}/c\d+-(?P<id>\d+)(?:-(?P<page>\d+))?\.html$", re.IGNORECASE)
+LIST_RE = re.compile(
+    r"(?:/GB/\d+/(?:index\d*\.html)?|/\d{4,6}/(?:index\d*\.html)?|/index\d*\.html|/review/\d{8}\.html|/[a-z]+/index\.html|/)$"
+)
+_TITLE_SUFFIX = re.compile(
+    r"\s*(?:--[^-]{1,20})*--\s*(?:人民网|人民網|People's Daily Online)\s*$|\s*[-|]\s*People's Daily Online\s*$", re.IGNORECASE
+)
+_BOILERPLATE = (
+    re.compile(r"^(?:【\d+】)+$"),
+    re.compile(rf"^{zh_variants('点击进入')}.{{0,40}}$"),
+    re.compile(r"^《\s*人民日报\s*》.{0,30}版\s*）?$"),  # print-edition tag, kept out of the text
+)
+
+
+class PeopleArticle(ArticleLayout):
+    boilerplate = (*SHARED_BOILERPLATE, *_BOILERPLATE)
+    title_suffix = _TITLE_SUFFIX
+    skip_css: ClassVar[tuple[str, ...]] = (
+        ".zdfy",
+        ".paper_num",
+        ".box_pic:empty",
+        "center table",
+        ".section-common-share-wrap",
+        ".rm_relevant",
+        "#rwb_tjyd",
+        ".page_n",
+    )
+    credit_css = ("div.edit", "div.editor", ".edit")
+
+    def more_pages(self) -> list[str]:
+        match = ARTICLE_RE.search(self.site.path_of(self.url))  # type: ignore[attr-defined]
+        if not match:
+            return []
+        current = int(match["page"] or 1)
+        pages: dict[int, str] = {}
+        for link in absolute_links(self.selector, ".zdfy a, .page_n a, #rwb_zw a, .rm_txt_con a, center a", self.url):
+            found = ARTICLE_RE.search(self.site.path_of(link))  # type: ignore[attr-defined]
+            if found and found["id"] == match["id"] and int(found["page"] or 1) > current:
+                pages.setdefault(int(found["page"] or 1), link)
+        return [pages[n] for n in sorted(pages)]
+
+
+class Rm2020Article(PeopleArticle):
+    """2020wbc template (politics, finance… since 2020)."""
+
+    name = "Rm2020Article"
+    title_css = (".rm_txt .col-1 > h1", ".rm_txt h1:not(.cf)")
+    info_css = ("div.channel .col-1-1", "div.channel")
+    body_css = (".rm_txt_con",)
+    breadcrumb_css = ("#rwb_navpath", ".route")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css(".rm_txt_con"))
+
+    def field_bylines(self, fields: list[Field], lang: str | None) -> list:  # type: ignore[type-arg]
+        from crawler.bylines import people
+
+        bylines = super().field_bylines(fields, lang)
+        reporters = clean_text(" ".join(self.selector.css("div.author ::text").getall()))
+        if reporters:  # "本报记者 王乐文 方 敏"; empty for syndicated stories
+            bylines = people(reporters, "reporter", "zh") + bylines
+        return bylines
+
+
+class Wb2016Article(PeopleArticle):
+    """2016wb template: `div.text_title`, `div.box01 .fl`, `#rwb_zw`."""
+
+    name = "Wb2016Article"
+    title_css = (".text_title h1",)
+    info_css = ("div.box01 .fl", "div.box01")
+    body_css = ("#rwb_zw", ".box_con")
+    breadcrumb_css = (".clink", ".route")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("#rwb_zw, .text_title"))
+
+    def field_bylines(self, fields: list[Field], lang: str | None) -> list:  # type: ignore[type-arg]
+        from crawler.bylines import people
+
+        bylines = super().field_bylines(fields, lang)
+        author = clean_text(" ".join(self.selector.css(".text_title .author ::text").getall()))
+        return (people(author, "author", "zh") if author else []) + bylines
+
+
+class HealthArticle(PeopleArticle):
+    """Health and life channels: the title is an h2 in `div.articleCont .title`."""
+
+    name = "HealthArticle"
+    title_css = (".articleCont .title h2", ".articleCont h2")
+    info_css = (".artOri",)
+    body_css = (".artDet",)
+    breadcrumb_css = (".clink",)
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css(".articleCont .artDet"))
+
+
+class CpcArticle(PeopleArticle):
+    """cpc.people.com.cn: `div.text_c`, `#p_publishtime`, `#p_origin`, `.show_text`."""
+
+    name = "CpcArticle"
+    title_css = (".text_c h1", "h1")
+    info_css = (".text_c .sou", ".text_c")
+    time_css = ("#p_publishtime",)
+    source_css = ("#p_origin",)
+    body_css = (".show_text",)
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css(".text_c .show_text, #p_publishtime"))
+
+
+class EnglishArticle(PeopleArticle):
+    """en.people.cn: `div.d2txtCon` holds the h1, `.origin` and the paragraphs."""
+
+    name = "EnglishArticle"
+    title_css = (".d2txtCon h1", "h1")
+    info_css = (".d2txtCon .origin", ".origin")
+    body_css = (".d2txtCon", ".w860")
+    skip_css = (*PeopleArticle.skip_css, ".route", ".origin", "h1", ".editor", ".paging", ".page")
+    breadcrumb_css = (".d2txtCon .route", ".route")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css(".d2txtCon"))
+
+    def source(self, fields: list[Field]) -> str | None:
+        # "(People's Daily Online) 11:35, November 23, 2022"
+        origin = self.first_text(self.info_css, " ")
+        match = re.match(r"^\(\s*(?P<source>[^)]+?)\s*\)", origin)
+        return match["source"] if match else super().source(fields)
+
+
+class People(StandardSite):
+    key = "people"
+    name = "人民网 People's Daily Online"
+    domains = ("people.com.cn", "people.cn")
+    headline_urls = (
+        "http://www.people.com.cn/",  # 头条 (#rm_aq) and 要闻 (#rm_bq) blocks
+        "http://politics.people.com.cn/GB/1024/index.html",  # 时政 高层动态
+        "http://en.people.cn/",
+    )
+    article_path = ARTICLE_RE
+    list_path = LIST_RE
+    layouts = (Rm2020Article, Wb2016Article, HealthArticle, CpcArticle, EnglishArticle)
+    list_scope_css = (
+        "#rm_aq",
+        "#rm_bq",
+        ".headingNews",
+        ".p6",
+        "div.p2j_list",
+        "div.ej_list_box",
+        ".ej_bor",
+        ".leftItem",
+        ".fl",
+        ".col-1",
+        "body",
+    )
+    pager_css = (".page_n a", ".page a", "div.col-1.fl > div a")
+
+    def canonical_path(self, path: str) -> str:
+        # The /BIG5/ mirror and page suffixes name one story.
+        path = re.sub(r"^/(?:BIG5|GB)(?=/n\d?/)", "", path, flags=re.IGNORECASE)
+        return re.sub(r"/(c\d+-\d+)-\d+\.html$", r"/\1.html", path)
+
+    def first_page_url(self, url: str) -> str:
+        return re.sub(r"/(c\d+-\d+)-\d+\.html$", r"/\1.html", url)

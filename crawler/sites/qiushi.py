@@ -1,0 +1,61 @@
+"""求是 Qiushi: www.qstheory.cn (the CPC Central Committee's journal and its website).
+
+Facts used (../shared/dossier/SITES.md): two URL schemes, old `/dukan/qs/YYYY-MM/DD/c_<id>.htm` and
+(like Xinhua's CMS) `/YYYYMMDD/<32 hex>/c.html`. No real page was found in the stored material, so
+the layouts read what both CMS generations are known to print — a heading, an info line naming
+来源 (《求是》2024/10), 作者 and the time, the body in `div.highlight` (old) or `#detail` (new), and
+责任编辑 at the end — and fall back to the generic extractor for anything else.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.sites.base import ArticleLayout, StandardSite
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+ARTICLE_RE = re.compile(r"/(?:[a-z]+/)*(?:\d{4}-\d{2}/\d{2}/c_\d+\.htm|\d{8}/[0-9a-f]{32}/c\.html)$", re.IGNORECASE)
+LIST_RE = re.compile(r"^/(?:[a-z]+/)*(?:index\.htm|[a-z]+\.htm)?$")
+_TITLE_SUFFIX = re.compile(r"\s*[-_]\s*(?:求是网|求是網|求是)\s*$")
+
+
+class QiushiArticle(ArticleLayout):
+    title_suffix = _TITLE_SUFFIX
+    skip_css = (".share", ".fenxiang", "#articleEdit .tiyi1", ".xinhuaPager")
+    credit_css = (".text-right", ".editor", "#articleEdit .editor")
+
+
+class ClassicArticle(QiushiArticle):
+    name = "ClassicArticle"
+    title_css = (".inner h1", ".headtitle h1", "h1")
+    info_css = (".inner .appellation", ".appellation", ".pubtime")
+    body_css = ("div.highlight", ".text")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("div.highlight, .appellation"))
+
+
+class DetailArticle(QiushiArticle):
+    name = "DetailArticle"
+    title_css = (".headtitle h1", ".head-line h1", "h1")
+    info_css = (".headtitle .pubtime", ".header-cont", ".info")
+    body_css = ("#detail", "#detailContent")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("#detail, #detailContent"))
+
+
+class Qiushi(StandardSite):
+    key = "qiushi"
+    name = "求是 Qiushi"
+    domains = ("qstheory.cn",)
+    headline_urls = ("http://www.qstheory.cn/", "http://www.qstheory.cn/qs/mulu.htm")
+    article_path = ARTICLE_RE
+    list_path = LIST_RE
+    layouts = (ClassicArticle, DetailArticle)
+    list_scope_css = (".list_content", ".highlight", ".booktitle", ".content", "body")

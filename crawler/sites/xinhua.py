@@ -1,0 +1,194 @@
+"""新华网 Xinhua: www.news.cn / www.xinhuanet.com and regional hosts (Chinese), english.news.cn.
+
+Facts used (../shared/dossier/SITES.md §2, ../shared/corpus/REPORT.md): articles are
+`/YYYYMMDD/<32 hex>/c.html` (since ~2021; `?page=N` for further pages) and `/YYYY-MM/DD/c_<id>.htm`
+before (`c_<id>_N.htm`); list pages fill `ul[data="datasource:<ID>"]` from `ds_<ID>.json`. Layouts:
+detail2020 (`div.header-time`, `div.source`, `.head-line h1`, `#detail`, `span.editor`), the 2024
+regional template (`h1#title`, `div.info .source`, `#detailContent`, `[作者: … 责任编辑: …]`), xl2019
+(`div.h-title`, `div.h-info`, `#p-detail`, editor inside `span.p-jc`), and the English
+`#detailContent` pages (`Source: Xinhua`, `Editor: …`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+
+from crawler.assemble import SHARED_BOILERPLATE
+from crawler.dates import FoundTime, find_time
+from crawler.sites.base import ArticleLayout, ListResult, StandardSite, absolute_links, unique
+from crawler.text import clean_text, zh_variants
+
+if TYPE_CHECKING:
+    from parsel import Selector
+    from scrapy.http import TextResponse
+
+    from crawler.bylines import Field
+
+ARTICLE_RE = re.compile(
+    r"/(?:\d{8}/[0-9a-f]{32}/c\.html|\d{4}-\d{2}/\d{2}/c_\d+(?:_\d+)?\.htm|\d{4}-\d{2}/\d{2}/content_\d+(?:_\d+)?\.htm)$",
+    re.IGNORECASE,
+)
+LIST_RE = re.compile(r"(?:/|/index\.s?html?|/[a-z0-9]+\.htm|/ds_[0-9a-zA-Z]+\.json)$")
+_TITLE_SUFFIX = re.compile(r"\s*[-_|]\s*(?:新华网|新華網|新华网\S{0,6}频道|Xinhua)(?:\s*[-_|]\s*新华网)?\s*$", re.IGNORECASE)
+_BOILERPLATE = (
+    re.compile(rf"^{zh_variants('图集')}$"),
+    re.compile(r"^\+1$"),
+    re.compile(rf"^{zh_variants('关注新华网')}$"),
+    re.compile(r"^\|?<<.*(?:下一页|下一頁).*>>\|?$"),
+)
+
+
+class XinhuaArticle(ArticleLayout):
+    boilerplate = (*SHARED_BOILERPLATE, *_BOILERPLATE)
+    title_suffix = _TITLE_SUFFIX
+    skip_css = (
+        "#articleEdit",
+        ".pageShare",
+        ".xinhuaPager",
+        ".lb",
+        ".video-url",
+        ".zan-wap",
+        ".p-tags",
+        "#videoarea",
+        ".fix-ewm",
+    )
+
+    def more_pages(self) -> list[str]:
+        """`?page=N` pages of the same story (picture stories and long reports)."""
+        parts = urlsplit(self.url)
+        current = int(parse_qs(parts.query).get("page", ["1"])[0] or 1)
+        pages: dict[int, str] = {}
+        for link in absolute_links(self.selector, ".xinhuaPager a, #div_currpage a, [id^=div_page_roll] a", self.url):
+            linked = urlsplit(link)
+            number = parse_qs(linked.query).get("page", [""])[0]
+            if linked.path == parts.path and number.isdigit() and int(number) > current:
+                pages.setdefault(int(number), link)
+            elif (found := re.search(r"c_\d+_(\d+)\.htm$", linked.path)) and int(found[1]) > current:
+                pages.setdefault(int(found[1]), link)
+        return [pages[n] for n in sorted(pages)]
+
+
+class Detail2020Article(XinhuaArticle):
+    """www.news.cn since 2020: the date split into spans (`2023` `11/17` `20:52:15`)."""
+
+    name = "Detail2020Article"
+    title_css = (".head-line h1 .title", ".head-line h1")
+    info_css = ("div.header-cont .source", "div.source")
+    body_css = ("#detailContent", "#detail")
+    credit_css = ("#articleEdit .editor", "span.editor")
+    breadcrumb_css = (".header-nav",)
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("div.header-time, div.head-line"))
+
+    def published(self, fields: list[Field]) -> FoundTime | None:
+        year = clean_text(self.selector.css(".header-time .year ::text").get())
+        day = clean_text("".join(self.selector.css(".header-time .day ::text").getall())).replace(" ", "")
+        clock = clean_text(self.selector.css(".header-time .time ::text").get())
+        if year and day:
+            found = find_time(f"{year}-{day.replace('/', '-')} {clock}")
+            if found:
+                return FoundTime(value=found.value, raw=clean_text(f"{year} {day} {clock}"), precision=found.precision)
+        return super().published(fields)
+
+
+class Regional2024Article(XinhuaArticle):
+    """Regional hosts (he.news.cn, …): `h1#title`, `div.info`, `#detailContent`, `[作者: … 责任编辑: …]`."""
+
+    name = "Regional2024Article"
+    title_css = ("h1#title span:first-child", "h1#title")
+    info_css = ("div.info .source", "div.info")
+    time_css = ("div.info .time",)
+    source_css = ("div.info .sourceText",)
+    body_css = ("#detailContent", "#detail")
+    credit_css = ("span.editor",)
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("h1#title")) and bool(selector.css("#detailContent, #detail"))
+
+
+class Xl2019Article(XinhuaArticle):
+    """www.xinhuanet.com 2019–2020: `div.h-title`, `div.h-info`, `#p-detail`, editor in `span.p-jc`."""
+
+    name = "Xl2019Article"
+    title_css = ("div.h-title", "#title")
+    info_css = ("div.h-info", "div.info")
+    time_css = ("span.h-time", "#pubtime")
+    body_css = ("#p-detail", "#content")
+    credit_css = ("span.p-jc",)
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("div.h-title, #p-detail"))
+
+
+class DetailContentArticle(XinhuaArticle):
+    """english.news.cn (and body-only copies): `h1`, `.source`/`.editor`/`.time`, `#detailContent`."""
+
+    name = "DetailContentArticle"
+    title_css = (".conTop h1", "div.conBox h1", "h1")
+    info_css = (".conTop .infoBox", ".conTop", ".info")
+    time_css = (".conTop .time", ".time")
+    body_css = ("#detailContent", "#detail")
+    credit_css = (".conTop .editor", ".editor")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("#detailContent, #detail"))
+
+
+class Xinhua(StandardSite):
+    key = "xinhua"
+    name = "新华网 Xinhua"
+    domains = ("news.cn", "xinhuanet.com")
+    gateway_hosts = ("big5.xinhuanet.com",)
+    headline_urls = (
+        "https://www.news.cn/",  # home page: 头条 and 要闻 blocks
+        "https://www.news.cn/politics/",  # 时政 (the leaders' news)
+        "https://english.news.cn/",
+        "https://english.news.cn/china/",
+    )
+    article_path = ARTICLE_RE
+    list_path = LIST_RE
+    layouts = (Detail2020Article, Regional2024Article, Xl2019Article, DetailContentArticle)
+    list_scope_css = (".part-top", "#focusListNews", ".headnews-left", ".domPC", ".main", "body")
+
+    def canonical_path(self, path: str) -> str:
+        return re.sub(r"/c_(\d+)_\d+\.htm$", r"/c_\1.htm", path)
+
+    def canonical_url(self, url: str) -> str:
+        # news.cn and xinhuanet.com serve the same stories; ?page=N is a page of one story.
+        canonical = super().canonical_url(url).replace("://xinhuanet.com/", "://news.cn/").replace(".xinhuanet.com/", ".news.cn/")
+        parts = urlsplit(canonical)
+        query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("page="))
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+    def first_page_url(self, url: str) -> str:
+        url = re.sub(r"/c_(\d+)_\d+\.htm$", r"/c_\1.htm", url)
+        return re.sub(r"\?page=\d+$", "", url)
+
+    def parse_list(self, response: TextResponse) -> ListResult:
+        if urlsplit(response.url).path.endswith(".json"):
+            return self._json_list(response)
+        result = super().parse_list(response)
+        # Lists filled by JavaScript name their data source: ul[data="datasource:<ID>"].
+        feeds = [
+            urljoin(response.url, f"ds_{source.split(':', 1)[1]}.json")
+            for source in response.selector.css("[data^='datasource:']::attr(data)").getall()
+            if ":" in source and not response.selector.css("title[data^='datasource:']")
+        ]
+        return ListResult(articles=result.articles, next=unique([*result.next, *feeds]))
+
+    def _json_list(self, response: TextResponse) -> ListResult:
+        try:
+            data = json.loads(response.text)
+        except ValueError:
+            return ListResult(articles=[], next=[])
+        entries = data.get("datasource", []) if isinstance(data, dict) else []
+        links = [urljoin(response.url, e.get("publishUrl", "")) for e in entries if isinstance(e, dict) and e.get("publishUrl")]
+        return ListResult(articles=unique([self.first_page_url(u) for u in links if self.is_article_url(u)]), next=[])

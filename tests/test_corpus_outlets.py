@@ -1,0 +1,53 @@
+"""Per real page: title, first and last paragraphs, time and credited roles, as read by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from crawler.cli import result_document
+from crawler.extract import parse_page
+from tests.corpus_check import EXPECTATIONS, check_article
+from tests.test_corpus import load, manifest
+
+pytestmark = pytest.mark.skipif(not manifest(), reason="../shared/corpus is not present")
+
+
+def entries() -> list[dict[str, Any]]:
+    return [e for e in manifest() if e["file"] in EXPECTATIONS]
+
+
+@pytest.mark.parametrize("entry", entries(), ids=lambda e: e["file"])
+def test_corpus_page_matches_what_a_reader_sees(entry: dict[str, Any]) -> None:
+    expected = EXPECTATIONS[entry["file"]]
+    document = result_document(parse_page(*load(entry)))
+    assert document["kind"] == expected["kind"]
+    if expected["kind"] == "list":
+        assert len(document["articles"]) == expected["articles"]
+        assert document["articles"][0] == expected["first_article"]
+        return
+    fields = check_article(expected, document)
+    wrong = {
+        name: {"expected": expected.get(name if name != "time" else "published_at"), "parsed": _parsed(document, name)}
+        for name, ok in fields.items()
+        if not ok
+    }
+    assert not wrong, wrong
+    assert "\ufffd" not in str(document)
+
+
+def _parsed(document: dict[str, Any], name: str) -> Any:
+    lang = "zh" if "zh" in document.get("body", {}) else "en"
+    body = document.get("body", {}).get(lang, [""])
+    return {
+        "title": (document.get("title") or {}).get(lang),
+        "first": body[0][:40],
+        "last": body[-1][-40:],
+        "time": document.get("published_at"),
+        "bylines": sorted([b["name"], b["role"]] for b in document.get("bylines", [])),
+    }[name]
+
+
+def test_every_corpus_page_has_an_expectation() -> None:
+    assert {e["file"] for e in manifest()} == set(EXPECTATIONS)
