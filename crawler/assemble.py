@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crawler.bylines import body_credit_line, dateline_bylines, dedupe, parse_fields, trailing_bylines
+from crawler.bylines import body_credit_line, dateline_bylines, dedupe, find_dateline, parse_fields, trailing_bylines
 from crawler.credits import find_credit, is_credit_caption
 from crawler.items import Byline, Photo
 from crawler.text import detect_language, zh_variants
@@ -58,6 +58,7 @@ class Assembled:
     photos: list[Photo] = field(default_factory=list)
     bylines: list[Byline] = field(default_factory=list)
     source: str | None = None
+    dateline: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -211,6 +212,8 @@ def _split_languages(out: Assembled, paragraphs: list[_Paragraph], page_title: s
         if texts:
             out.body[lang] = texts
             out.bylines.extend(dateline_bylines(texts[0], lang))
+            if line := find_dateline(texts[0]):
+                out.dateline[lang] = line
             out.bylines.extend(trailing_bylines(texts[-1], lang))
     order = [p.lang or "zh" for p in paragraphs]
     if page_title:

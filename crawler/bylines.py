@@ -180,6 +180,9 @@ def _join_padded_han_names(tokens: list[str]) -> list[str]:
     return merged
 
 
+_COMMENTATOR_NAME = re.compile(rf"{zh_variants('评论员')}$|^{zh_variants('评论员')}")
+
+
 def people(value: str, role: Role, lang: str | None) -> list[Byline]:
     """Bylines for a field value. A reporter prefix inside the value wins over the field's role, and
     one value may list several groups: `记者 孙金诚 通讯员 王 静` gives two reporters."""
@@ -190,7 +193,10 @@ def people(value: str, role: Role, lang: str | None) -> list[Byline]:
         prefix = _REPORTER_PREFIX.match(group)
         if prefix and prefix.end() < len(group):
             names, group_role = group[prefix.end() :], "reporter"
-        bylines.extend(Byline(name=name, role=group_role, lang=lang) for name in split_names(names))
+        for name in split_names(names):
+            # 本报评论员, 新华社评论员, 求是网评论员: a commentary's collective pen name, whatever the label.
+            name_role: Role = "commentator" if _COMMENTATOR_NAME.search(name) else group_role
+            bylines.append(Byline(name=name, role=name_role, lang=lang))
     return bylines
 
 
@@ -262,6 +268,29 @@ def trailing_bylines(last_paragraph: str, lang: str | None) -> list[Byline]:
         return []
     role: Role = "commentator" if "评" in match["label"] else "reporter"
     return people(match["names"], role, lang)
+
+
+_ZH_DATELINE = re.compile(
+    rf"^(?P<line>\S{{0,16}}?(?:\d{{1,2}}{zh_variants('月')}\d{{1,2}}{zh_variants('日')})?(?:{zh_variants('电')}|{zh_variants('讯')})"
+    rf"(?:\s*[（(][^)）]{{1,60}}[)）])?)"
+)
+_EN_AGENCY = r"\((?:Xinhua|CGTN|Chinadaily\.com\.cn|China Daily|CNS|People's Daily Online|ECNS|Global Times)\)"
+# "BEIJING, June 15 (Xinhua) --", "UNITED NATIONS, (Xinhua) --", and without the agency "BEIJING, Feb. 18 --".
+_EN_DATELINE = re.compile(
+    r"^(?P<line>[A-Z][A-Z .,'/-]{1,60}?,\s+"
+    rf"(?:(?:[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}\s+)?{_EN_AGENCY}\s*(?:--|—|–|-)|[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}\s*(?:--|—|–)))"
+)
+
+
+def find_dateline(first_paragraph: str) -> str | None:
+    """新华社北京6月4日电（记者 甲）, 本报讯（记者 乙）, BEIJING, June 15 (Xinhua) -- as printed."""
+    text = clean_text(first_paragraph)
+    zh = _ZH_DATELINE.match(text)
+    # A dateline names a day or the outlet's own 讯; "记者近日从…获悉" opens with neither.
+    if zh and (re.search(r"\d", zh["line"]) or re.search(f"{zh_variants('讯')}", zh["line"])) and len(zh["line"]) < len(text):
+        return zh["line"]
+    en = _EN_DATELINE.match(text)
+    return en["line"] if en else None
 
 
 def dateline_bylines(first_paragraph: str, lang: str | None) -> list[Byline]:

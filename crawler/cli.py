@@ -1,5 +1,6 @@
 """`python -m crawler <command>`: offline tools around the crawler.
 
+sites          the outlets `scrapy crawl headlines -a site=KEY` can select, with their headline pages
 parse          one saved page -> one JSON document on stdout (article item, list links, or why neither)
 export         every stored story (or run) as JSON Lines, from MongoDB or the embedded store
 replay-spill   store the items an outage left in a spill file
@@ -45,6 +46,23 @@ def result_document(result: ArticleResult | ListResult | OtherResult) -> dict[st
     if isinstance(result, ListResult):
         return {"kind": "list", "articles": result.articles, "next": result.next}
     return {"kind": "other", "reason": result.reason}
+
+
+def cmd_sites(args: argparse.Namespace) -> int:
+    from crawler.sites import SITES
+
+    if args.markdown:
+        print("| key | outlet | languages | headline pages |")
+        print("|---|---|---|---|")
+        for site in SITES.values():
+            pages = "<br>".join(f"`{url}`" for url in site.headline_urls)
+            print(f"| `{site.key}` | {site.name} | {', '.join(site.languages)} | {pages} |")
+        return 0
+    for site in SITES.values():
+        print(f"{site.key:<12} {site.name}  [{', '.join(site.languages)}]")
+        for url in site.headline_urls:
+            print(f"{'':<12} {url}")
+    return 0
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -151,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m crawler", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(dest="command", required=True)
+
+    listing = commands.add_parser("sites", help="list the outlets and their headline pages")
+    listing.add_argument("--markdown", action="store_true", help="print the README's outlet table")
+    listing.set_defaults(func=cmd_sites)
 
     parse = commands.add_parser("parse", help="parse one saved page offline and print JSON")
     parse.add_argument("file", help="saved page (raw bytes as served), or - for stdin")

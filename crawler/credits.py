@@ -40,8 +40,10 @@ _STRONG: tuple[re.Pattern[str], ...] = tuple(
         # (People's Daily Online/courtesy of the National Forestry and Grassland Administration):
         # the photo comes from the organisation named after "courtesy of".
         r"\([A-Z][\w.'’ -]{1,40}?\s*/\s*courtesy of\s+(?:the\s+)?(?P<org>[^()]{2,80}?)\)$",
+        # (Photo by Li He/Xinhua) before (Org/Name): the order of the two parts differs
+        r"\(\s*Photos?\s+by\s+(?P<names>[^)/]{2,60}?)(?:\s*/\s*(?P<org>[^)]{2,40}?))?\s*\)$",
         # (Xinhua/Huang Jingwen)
-        r"\((?P<org>[A-Z][\w.'’ -]{1,40}?)\s*/\s*(?P<names>[A-Z][^()/]{1,60}?)\)$",
+        r"\((?!Photo)(?P<org>[A-Z][\w.'’ -]{1,40}?)\s*/\s*(?P<names>[A-Z][^()/]{1,60}?)\)$",
         # [Photo by Liao Jiaxin/China.org.cn], [Photo by Su Zhigang/For chinadaily.com.cn]
         r"\[\s*Photos?\s+by\s+(?P<names>[^/\]]{2,60}?)\s*/\s*(?:For\s+)?(?P<org>[^\]]{2,40}?)\s*\]$",
         r"\[\s*Photos?\s+by\s+(?P<names>[^/\]]{2,60}?)\s*\]$",
@@ -52,6 +54,8 @@ _STRONG: tuple[re.Pattern[str], ...] = tuple(
         r"\(\s*Photos?\s*:\s*(?P<org>[^)]{2,40}?)\s*\)$",
         # China Daily: "… LIU CHAOFU/FOR CHINA DAILY", "… ZHANG WEI/CHINA DAILY"
         r"(?:^|[.\s])(?P<names>[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,3})\s*/\s*(?:FOR\s+)?(?P<org>CHINA DAILY|XINHUA|CHINADAILY\.COM\.CN)$",
+        # Global Times: "… Photo: Xinhua", "Photo: Cui Meng/GT", "Photos: Courtesy of the museum"
+        r"(?:^|(?<=\s))Photos?\s*:\s*(?P<free>[^:]{2,80}?)\.?$",
         # CGTN: "… /VCG Photo"
         r"/\s*(?P<org>[A-Z][\w.]{1,20})\s+Photos?$",
     )
@@ -69,8 +73,31 @@ _WEAK: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
+# Agencies and outlets credited by name alone after "Photo:", as opposed to a photographer's name.
+_AGENCIES = re.compile(
+    r"^(?:Xinhua|VCG|IC|AFP|AP|Reuters|CNS|CFP|GT|Global Times|China Daily|CGTN|People's Daily|Visual China Group|"
+    r"Getty Images|Screenshot.*|Web|Internet|Weibo|Sina Weibo|handout)$",
+    re.IGNORECASE,
+)
+
+
+def _free_credit(text: str) -> Credit:
+    """Sort "Photo: …" free text into names and organisation."""
+    text = clean_text(text)
+    if courtesy := re.match(r"^Courtesy of\s+(?:the\s+)?(?P<org>.+)$", text, re.IGNORECASE):
+        return Credit(org=courtesy["org"])
+    if "/" in text:
+        names, _, org = text.rpartition("/")
+        return Credit(names=split_names(names), org=clean_text(org) or None)
+    if _AGENCIES.match(text):
+        return Credit(org=text)
+    return Credit(names=split_names(text))
+
+
 def _credit(match: re.Match[str]) -> Credit:
     groups = match.groupdict()
+    if groups.get("free"):
+        return _free_credit(groups["free"])
     org = clean_text(groups.get("org") or "") or None
     names = split_names(groups.get("names") or "")
     if org and org in {"图", "圖"}:

@@ -49,6 +49,12 @@ _EN_DATE = re.compile(
     re.IGNORECASE,
 )
 
+# Day first, as CGTN prints it: "Updated 21:47, 09-Jun-2025", "10-Dec-2025 09:41", "9 December 2025".
+_EN_DAY_FIRST = re.compile(
+    rf"(?:(?P<lead>{_TIME.replace('P<', 'P<l')})\s*,?\s*)?\b(?P<d>\d{{1,2}})(?:-|\s+){_MONTH_NAME}(?:-|,?\s+)(?P<y>(?:19|20)\d{{2}})(?:[\s,]+{_TIME})?",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, kw_only=True)
 class FoundTime:
@@ -66,6 +72,13 @@ def _hour(hour: str, ampm: str | None) -> int:
         if ampm.lower() == "pm":
             value += 12
     return value
+
+
+def _leading_time_first(groups: dict[str, str | None]) -> dict[str, str | None]:
+    """Use the time printed before the date ("16:40, June 19, 2023") when there is one."""
+    if groups.get("lH") is not None:
+        return {"H": groups["lH"], "M": groups["lM"], "S": groups["lS"], "ampm": groups["lampm"]}
+    return groups
 
 
 def _build(year: str, month: int, day: str, *, parts: dict[str, str | None], tz: str | None, raw: str) -> FoundTime | None:
@@ -102,9 +115,13 @@ def find_time(text: str) -> FoundTime | None:
             candidates.append((match.start(), found))
             break
     for match in _EN_DATE.finditer(text):
-        groups = match.groupdict()
-        if groups.get("lH") is not None:  # "16:40, June 19, 2023"
-            groups = {"H": groups["lH"], "M": groups["lM"], "S": groups["lS"], "ampm": groups["lampm"]}
+        groups = _leading_time_first(match.groupdict())
+        found = _build(match["y"], _MONTHS[match["mon"].lower()], match["d"], parts=groups, tz=None, raw=match[0])
+        if found:
+            candidates.append((match.start(), found))
+            break
+    for match in _EN_DAY_FIRST.finditer(text):
+        groups = _leading_time_first(match.groupdict())
         found = _build(match["y"], _MONTHS[match["mon"].lower()], match["d"], parts=groups, tz=None, raw=match[0])
         if found:
             candidates.append((match.start(), found))

@@ -39,20 +39,32 @@ def repair_encoding(response: TextResponse) -> tuple[TextResponse, str | None]:
         return response, None  # the bytes are what they say: the replacement characters are the page's own
     except (UnicodeDecodeError, LookupError):
         pass
+    # gb18030 maps almost any byte pair to *some* character, so "decodes without error" is not
+    # enough: Big5 bytes read as gb18030 come out full of private-use code points. Among the
+    # candidates that decode, the one with the fewest such impossible characters wins.
+    decoded: list[tuple[int, int, str]] = []
     candidates = [html_body_declared_encoding(response.body), *_FALLBACK_ENCODINGS]
-    for candidate in candidates:
+    for order, candidate in enumerate(candidates):
         encoding = resolve_encoding(candidate) if candidate else None
-        if not encoding or encoding == declared:
+        if not encoding or encoding == declared or any(encoding == e for _, _, e in decoded):
             continue
         try:
-            response.body.decode(encoding)
+            text = response.body.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+        decoded.append((_implausible_characters(text), order, encoding))
+    if decoded:
+        _, _, encoding = min(decoded)
         return (
             response.replace(encoding=encoding),
             f"decoding: bytes are not {declared} as declared; decoded as {encoding}",
         )
     return response, f"decoding: bytes do not decode cleanly as {declared}; replacement characters kept"
+
+
+def _implausible_characters(text: str) -> int:
+    """Characters no state-media page prints: private-use code points and C1 controls."""
+    return sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or "\x80" <= ch <= "\x9f")
 
 
 def merge_stray_roots(response: TextResponse) -> None:

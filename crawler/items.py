@@ -64,6 +64,9 @@ class Article:
     bylines: list[Byline] = field(default_factory=list)
     source: str | None = None
     """Originating outlet as printed after 来源/來源/Source, e.g. 新華網."""
+    dateline: dict[str, str] = field(default_factory=dict)
+    """Per language, the dateline opening the story as printed (新华社北京6月4日电（记者 甲）,
+    BEIJING, June 15 (Xinhua) --); it stays in the body, and never in the title."""
     published_at: str | None = None
     """ISO 8601 with offset (Beijing time unless the page says otherwise)."""
     published_raw: str | None = None

@@ -75,6 +75,7 @@ class HeadlinesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         overrides = self.settings.getdict("HEADLINES_START_URLS")
+        self.logger.info("outlets: %s", ", ".join(site.key for site in self.sites))
         for site in self.sites:
             for url in overrides.get(site.key) or site.headline_urls:
                 yield self._request(url, site.key, self.parse_list, PRIORITY_LIST, "list", list_page=1)

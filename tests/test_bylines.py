@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.bylines import body_credit_line, dateline_bylines, parse_fields, people, split_names
+from crawler.bylines import body_credit_line, dateline_bylines, find_dateline, parse_fields, people, split_names
 
 
 def roles(bylines: list) -> list[tuple[str, str]]:
@@ -96,3 +96,38 @@ def test_dateline_reporters() -> None:
         ("黄垚", "reporter"),
     ]
     assert dateline_bylines("中国网5月13日讯 据呼和浩特市人民政府网站消息", "zh") == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "dateline"),
+    [
+        ("新华社北京6月4日电（记者 甲、乙）国家主席习近平4日会见……", "新华社北京6月4日电（记者 甲、乙）"),
+        ("中新网6月3日电 (记者 李金磊)端午假期，全国消费市场活跃。", "中新网6月3日电 (记者 李金磊)"),
+        ("本报讯（记者 张三）昨天……", "本报讯（记者 张三）"),
+        ("BEIJING, June 4 (Xinhua) -- Chinese President Xi Jinping met ...", "BEIJING, June 4 (Xinhua) --"),
+        ("UNITED NATIONS, (Xinhua) - The Security Council ...", "UNITED NATIONS, (Xinhua) -"),
+        ("BEIJING, Feb. 18 -- Premier Li Qiang chaired ...", "BEIJING, Feb. 18 --"),
+    ],
+)
+def test_datelines(paragraph: str, dateline: str) -> None:
+    assert find_dateline(paragraph) == dateline
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "记者近日从农业农村部获悉，全国夏粮收获进度已过七成。",
+        "China will step up support for rural revitalization this year, officials said on Wednesday.",
+        "NEW YORK, a city of eight million, woke up to rain.",
+    ],
+)
+def test_no_dateline(paragraph: str) -> None:
+    assert find_dateline(paragraph) is None
+
+
+def test_collective_commentator_pen_name_is_a_commentator_even_under_author() -> None:
+    fields = parse_fields("来源：求是网　作者：求是网评论员")
+    authors = [f for f in fields if f.kind != "source"]
+    assert authors
+    assert roles(people(authors[0].value, "author", "zh")) == [("求是网评论员", "commentator")]
+    assert roles(people("王五", "author", "zh")) == [("王五", "author")]

@@ -18,8 +18,13 @@ from crawler.credits import find_credit
         ("Yan Yongyi at his offices. [Photo by Liao Jiaxin/China.org.cn]", ["Liao Jiaxin"], "China.org.cn"),
         ("A view. [Photo by Su Zhigang/For chinadaily.com.cn]", ["Su Zhigang"], "chinadaily.com.cn"),
         ("A view of the port. [Photo/Xinhua]", [], "Xinhua"),
+        ("A farmer drives a harvester, June 3, 2025. (Photo by Li He/Xinhua)", ["Li He"], "Xinhua"),
         ("Players celebrate. /VCG Photo", [], "VCG"),
         ("图为……（图片来源：新华社）", [], "新华社"),
+        ("Xi meets Lukashenko in Beijing on June 4, 2025. Photo: Xinhua", [], "Xinhua"),
+        ("A drone show over the river. Photo: Cui Meng/GT", ["Cui Meng"], "GT"),
+        ("The restored hall. Photos: Courtesy of the Palace Museum", [], "Palace Museum"),
+        ("Farmers at work. Photo: Li Hao", ["Li Hao"], None),
     ],
 )
 def test_credits(caption: str, names: list[str], org: str | None) -> None:

@@ -19,6 +19,9 @@ from crawler.dates import find_best_time, find_time
         ("2019-03-11T02:18:00Z", "2019-03-11T02:18:00+00:00", "second"),
         ("2007-08-20-23:59:59", "2007-08-20T23:59:59+08:00", "second"),  # gov.cn firstpublishedtime
         ("2024-05-13 13:48:13:671", "2024-05-13T13:48:13+08:00", "second"),  # ENP CMS property
+        ("CGTN 10-Dec-2025 09:41", "2025-12-10T09:41:00+08:00", "minute"),  # CGTN day-first
+        ("Updated 21:47, 09-Jun-2025", "2025-06-09T21:47:00+08:00", "minute"),
+        ("Updated 9 December 2025", "2025-12-09T00:00:00+08:00", "day"),
     ],
 )
 def test_find_time(text: str, iso: str, precision: str) -> None:
@@ -29,7 +32,7 @@ def test_find_time(text: str, iso: str, precision: str) -> None:
     assert found.raw in text
 
 
-@pytest.mark.parametrize("text", ["2024-13-45", "no date here", "第15次访问", ""])
+@pytest.mark.parametrize("text", ["2024-13-45", "no date here", "第15次访问", "", "31-Feb-2025", "12 Mayors 2024"])
 def test_no_time(text: str) -> None:
     assert find_time(text) is None
 

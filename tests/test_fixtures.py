@@ -63,3 +63,31 @@ def test_gateway_copy_and_original_are_one_story() -> None:
     assert gateway.item.languages == ["zh-Hant", "en"]
     # The English half is the same text on both.
     assert original.item.body["en"] == gateway.item.body["en"]
+
+
+GATEWAY_COPIES = [case for case in page_cases("article") if case.path.name.endswith("_big5gate")]
+
+
+@pytest.mark.parametrize("case", GATEWAY_COPIES, ids=lambda c: c.id)
+def test_every_gateway_copy_is_the_same_story_as_its_original(case: Case) -> None:
+    original = parse_response(Case(case.path.with_name(case.path.name.removesuffix("_big5gate"))).response())
+    gateway = parse_response(case.response())
+    assert isinstance(original, ArticleResult)
+    assert isinstance(gateway, ArticleResult)
+    assert gateway.item.key == original.item.key
+    assert gateway.item.published_at == original.item.published_at
+    assert [(b.role, len(b.name)) for b in gateway.item.bylines] == [(b.role, len(b.name)) for b in original.item.bylines]
+    assert [len(p) for p in gateway.item.body.get("zh", [])] == [len(p) for p in original.item.body.get("zh", [])]
+
+
+def test_big5_bytes_under_a_utf8_label_are_not_taken_for_gb18030() -> None:
+    # gb18030 decodes Big5 bytes without an error, into private-use garbage; the repair must
+    # still pick Big5.
+    case = Case(FIXTURES / "chinacomcn/article_news_2022_template_big5gate")
+    assert b'charset="UTF-8"' in case.body or b"charset=UTF-8" in case.body
+    result = parse_response(case.response())
+    assert isinstance(result, ArticleResult)
+    assert result.item.title["zh"] == "我國夏糧收穫進度過七成"
+    assert "decoding: bytes are not utf-8 as declared; decoded as big5hkscs" in result.item.warnings
+    text = json.dumps(to_jsonable(result.item), ensure_ascii=False)
+    assert not any("\ue000" <= ch <= "\uf8ff" for ch in text)

@@ -69,6 +69,8 @@ class Site(ABC):
     name: ClassVar[str]
     domains: ClassVar[tuple[str, ...]]
     """Registrable domains whose pages this module parses (gateway copies are unwrapped first)."""
+    languages: ClassVar[tuple[str, ...]] = ()
+    """What the outlet publishes on the hosts this module reads, as item `languages` tags."""
     gateway_hosts: ClassVar[tuple[str, ...]] = ()
     """Big5 gateway hosts that proxy this site's pages."""
     headline_urls: ClassVar[tuple[str, ...]]
@@ -285,6 +287,7 @@ class ArticleLayout:
             photos=photos,
             bylines=bylines,
             source=self.source(fields) or assembled.source,
+            dateline=assembled.dateline,
             published_at=found.value.isoformat() if found else None,
             published_raw=found.raw if found else None,
             published_precision=found.precision if found else None,
@@ -402,11 +405,10 @@ class StandardSite(Site):
     def parse_list(self, response: TextResponse) -> ListResult:
         selector = response.selector
         articles: list[str] = []
+        # The first scope selector that yields links wins, taking links from *every* element it
+        # matches: list rows often repeat the container class once per story.
         for css in (*self.list_scope_css, "body"):
-            for scope in selector.css(css):
-                articles = self.article_links(scope, response.url)
-                if articles:
-                    break
+            articles = unique([link for scope in selector.css(css) for link in self.article_links(scope, response.url)])
             if articles:
                 break
         return ListResult(articles=articles, next=self.list_pages(selector, response.url))

@@ -53,6 +53,7 @@ class CgtnArticle(ArticleLayout):
 class Cgtn(StandardSite):
     key = "cgtn"
     name = "CGTN"
+    languages = ("en",)
     domains = ("cgtn.com",)
     headline_urls = ("https://www.cgtn.com/", "https://www.cgtn.com/china")
     article_path = ARTICLE_RE

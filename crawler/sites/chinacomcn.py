@@ -217,6 +217,7 @@ class InfoLineArticle(ChinaComCnArticle):
 class ChinaComCn(StandardSite):
     key = "chinacomcn"
     name = "中国网 China.com.cn"
+    languages = ("zh-Hans", "zh-Hant", "en")
     domains = ("china.com.cn",)
     gateway_hosts = ("big5.china.com.cn",)
     headline_urls = (

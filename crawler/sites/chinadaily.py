@@ -91,6 +91,7 @@ class ChineseArticle(ChinaDailyArticle):
 class ChinaDaily(StandardSite):
     key = "chinadaily"
     name = "中国日报 China Daily"
+    languages = ("zh-Hans", "en")
     domains = ("chinadaily.com.cn",)
     headline_urls = (
         "https://www.chinadaily.com.cn/",  # top news

@@ -26,6 +26,8 @@ class ChinaNewsArticle(ArticleLayout):
     title_suffix = _TITLE_SUFFIX
     title_css = (".content_left_title", "div.left h1", "h1")
     info_css = ("div.left-time .left-t", ".content_left_time", "div.left-time")
+    # The hidden #BaiduSpider block repeats the time with seconds; the visible line stops at minutes.
+    time_css = ("#pubtime_baidu",)
     body_css = ("div.left_zw", ".content_desc", "#cont_1_1_2")
     skip_css = ("#BaiduSpider", ".adInContent", ".adEditor", "#function_code_page", ".channel", "table.adInContent")
     credit_css = (".adEditor .left_name", ".left_name")
@@ -39,6 +41,7 @@ class ChinaNewsArticle(ArticleLayout):
 class ChinaNews(StandardSite):
     key = "chinanews"
     name = "中国新闻网 China News Service"
+    languages = ("zh-Hans",)
     domains = ("chinanews.com.cn", "chinanews.com")
     headline_urls = ("https://www.chinanews.com.cn/", "https://www.chinanews.com.cn/scroll-news/news1.html")
     article_path = ARTICLE_RE
@@ -46,6 +49,12 @@ class ChinaNews(StandardSite):
     layouts = (ChinaNewsArticle,)
     list_scope_css = (".content_list", ".dd_bt", ".new_right_content", ".xwzxdd-dbt", "body")
     pager_css = (".pagebox a", "#pagediv a")
+
+    def list_page_number(self, url: str) -> int:
+        # The scroll list pages as news2.html (and, on some mirrors, news1-2.html).
+        if match := re.search(r"/news(\d+)(?:-(\d+))?\.s?html$", self.path_of(url)):
+            return int(match[2] or match[1])
+        return super().list_page_number(url)
 
     def canonical_url(self, url: str) -> str:
         # chinanews.com and chinanews.com.cn serve the same stories.

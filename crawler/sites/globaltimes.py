@@ -36,6 +36,9 @@ class GlobalTimesArticle(ArticleLayout):
     body_css = ("div.article_right", "div.article_content")
     skip_css = ("div.related_section", ".share", ".article_share", "div.article_column", "div.author_share")
     breadcrumb_css = ("div.article_column",)
+    # The paper signs off stories with a bare "Global Times" line; it repeats the source. The print
+    # edition's "Newspaper headline: …" line is kept: it is the only record of the printed title.
+    boilerplate = (re.compile(r"^\s*(?:Global Times|GT)\s*$"),)
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
@@ -59,6 +62,7 @@ class GlobalTimesArticle(ArticleLayout):
 class GlobalTimes(StandardSite):
     key = "globaltimes"
     name = "环球时报 Global Times"
+    languages = ("en",)
     domains = ("globaltimes.cn",)
     headline_urls = ("https://www.globaltimes.cn/", "https://www.globaltimes.cn/china/")
     article_path = ARTICLE_RE

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 ARTICLE_RE = re.compile(
     r"/(?:[a-z]+/)*(?:content/)?(?:\d{6}|\d{4}(?:-\d{2}/\d{2})?|\d{6}/\d{2})/content_(?:\d+|WS[0-9a-f]+)\.html?$", re.IGNORECASE
 )
-LIST_RE = re.compile(r"^/(?:[a-z]+/)*(?:index\.html?)?$")
+LIST_RE = re.compile(r"^/(?:[a-z]+/)*(?:index(?:_\d+)?\.html?)?$")
 _TITLE_SUFFIX = re.compile(
     r"\s*(?:_{1,2}[^_]*)*_(?:中国政府网|中國政府網|www\.gov\.cn)\s*$|\s*-\s*english\.gov\.cn\s*$", re.IGNORECASE
 )
@@ -44,6 +44,7 @@ class GovCnArticle(ArticleLayout):
     skip_css = ("#pagination", ".pageInfo", "#div_div", ".sweep", ".share")
     credit_css = ("div.editor",)
     breadcrumb_css = (".BreadcrumbNav", ".crumbs", ".position")
+    _heading: tuple[str, int] | None = None
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
@@ -54,27 +55,38 @@ class GovCnArticle(ArticleLayout):
         if declared or self.selector.css(", ".join(self.title_css)):
             return declared or super().title()
         # 公报 items print the title bold and centred at the top of the body, not in an h1.
-        heading, count = self._body_heading(_fold(super().title()))
+        heading, count = self._body_heading()
         return heading if count else super().title()
 
-    def _body_heading(self, page_title: str) -> tuple[str, int]:
+    def _page_title(self) -> str:
+        title = clean_text(self.selector.css("title::text").get())
+        return _fold(_TITLE_SUFFIX.sub("", title))
+
+    def _body_heading(self) -> tuple[str, int]:
         """The bold lines opening the body that spell the page's <title>, and how many they are."""
-        blocks = super().blocks() or []
+        if self._heading is not None:
+            return self._heading
+        page_title = self._page_title()
         lines: list[str] = []
-        for block in blocks[:6]:
+        best: tuple[str, int] = ("", 0)
+        for block in (super().blocks() or [])[:6]:
             if not (block.bold and block.text):
                 break
             lines.append(block.text)
             joined = _fold("".join(lines))
-            if page_title.startswith(joined) and len(joined) >= len(page_title) - 2:
-                return "".join(lines), len(lines)
-        return "", 0
+            if not page_title.startswith(joined):
+                break
+            # Keep going: a title broken as "…工作的" / "通知" is only whole with its last line.
+            if len(joined) >= len(page_title) - 2:
+                best = ("".join(lines), len(lines))
+        self._heading = best
+        return best
 
     def blocks(self) -> list[Block] | None:
         blocks = super().blocks()
-        if not blocks:
+        if not blocks or self.selector.css(", ".join(self.title_css)):
             return blocks
-        _, count = self._body_heading(_fold(super().title()))
+        _, count = self._body_heading()
         return blocks[count:]
 
     def published(self, fields: list[Field]) -> FoundTime | None:
@@ -88,9 +100,41 @@ class GovCnArticle(ArticleLayout):
         return found
 
 
+# "Updated: February 18, 2024 19:27 Xinhua": the outlet follows the time.
+_EN_UPDATED = re.compile(r"Updated\s*:\s*(?P<time>.+?\d{1,2}:\d{2})\s*(?P<source>.*)$", re.IGNORECASE)
+
+
+class GovCnEnglishArticle(ArticleLayout):
+    """english.www.gov.cn runs on the same CMS as China Daily (`content_WS<24 hex>.html` ids, `#Content`).
+
+    No real page was in the stored material: the layout reads what the dossier records ("Updated:
+    February 18, 2024 19:27 Xinhua", "[Photo/Xinhua]" captions, "BEIJING, Feb. 18 --" datelines) and
+    what that CMS prints elsewhere; anything else falls to the generic extractor.
+    """
+
+    name = "GovCnEnglishArticle"
+    title_suffix = _TITLE_SUFFIX
+    title_css = ("div.article h1", ".article-title", "h1")
+    info_css = ("div.article .date", ".info", ".date")
+    body_css = ("#Content", "div.article-content")
+    skip_css = (".share", "#div_currpage", ".related")
+    breadcrumb_css = (".BreadcrumbNav", ".crumbs", ".position")
+
+    @classmethod
+    def matches(cls, selector: Selector) -> bool:
+        return bool(selector.css("#Content")) and not selector.css("#UCAP-CONTENT, div.pages_content")
+
+    def source(self, fields: list[Field]) -> str | None:
+        for text in self.info_texts():
+            if (match := _EN_UPDATED.search(text)) and match["source"].strip():
+                return clean_text(match["source"])
+        return super().source(fields)
+
+
 class GovCn(StandardSite):
     key = "govcn"
     name = "中国政府网 gov.cn"
+    languages = ("zh-Hans", "zh-Hant", "en")
     domains = ("gov.cn",)
     gateway_hosts = ("big5.www.gov.cn",)
     headline_urls = (
@@ -100,9 +144,15 @@ class GovCn(StandardSite):
     )
     article_path = ARTICLE_RE
     list_path = LIST_RE
-    layouts = (GovCnArticle,)
+    layouts = (GovCnArticle, GovCnEnglishArticle)
     list_scope_css = ("div.list", ".news_box", ".list-container", "ul.listTxt", "body")
     pager_css = (".pageInfo a", "#pagination a")
+
+    def list_page_number(self, url: str) -> int:
+        # TRS numbers from zero: index.htm is the first page, index_1.htm the second.
+        if match := re.search(r"/index_(\d+)\.html?$", self.path_of(url)):
+            return int(match[1]) + 1
+        return 1
 
     def owns(self, url: str) -> bool:
         # gov.cn also hosts every ministry and province; this module reads the central site.

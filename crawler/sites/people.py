@@ -164,6 +164,7 @@ class EnglishArticle(PeopleArticle):
 class People(StandardSite):
     key = "people"
     name = "人民网 People's Daily Online"
+    languages = ("zh-Hans", "en")
     domains = ("people.com.cn", "people.cn")
     headline_urls = (
         "http://www.people.com.cn/",  # 头条 (#rm_aq) and 要闻 (#rm_bq) blocks
@@ -187,6 +188,12 @@ class People(StandardSite):
         "body",
     )
     pager_css = (".page_n a", ".page a", "div.col-1.fl > div a")
+
+    def list_page_number(self, url: str) -> int:
+        # Channel lists page as index.html, index2.html, index3.html.
+        if match := re.search(r"/index(\d+)\.html$", self.path_of(url)):
+            return int(match[1])
+        return super().list_page_number(url)
 
     def canonical_path(self, path: str) -> str:
         # The /BIG5/ mirror and page suffixes name one story.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from crawler.sites.base import ArticleLayout, StandardSite
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from parsel import Selector
 
 ARTICLE_RE = re.compile(r"/(?:[a-z]+/)*(?:\d{4}-\d{2}/\d{2}/c_\d+\.htm|\d{8}/[0-9a-f]{32}/c\.html)$", re.IGNORECASE)
-LIST_RE = re.compile(r"^/(?:[a-z]+/)*(?:index\.htm|[a-z]+\.htm)?$")
+LIST_RE = re.compile(r"^/(?:[a-z0-9]+/)*(?:index\.htm|[a-z]+\.htm)?$")
 _TITLE_SUFFIX = re.compile(r"\s*[-_]\s*(?:求是网|求是網|求是)\s*$")
 
 
@@ -31,7 +32,8 @@ class QiushiArticle(ArticleLayout):
 class ClassicArticle(QiushiArticle):
     name = "ClassicArticle"
     title_css = (".inner h1", ".headtitle h1", "h1")
-    info_css = (".inner .appellation", ".appellation", ".pubtime")
+    info_css = (".inner .appellation", ".appellation")
+    time_css = (".inner .pubtime", ".pubtime")
     body_css = ("div.highlight", ".text")
 
     @classmethod
@@ -42,7 +44,8 @@ class ClassicArticle(QiushiArticle):
 class DetailArticle(QiushiArticle):
     name = "DetailArticle"
     title_css = (".headtitle h1", ".head-line h1", "h1")
-    info_css = (".headtitle .pubtime", ".header-cont", ".info")
+    info_css = (".headtitle .info", ".header-cont", ".info")
+    time_css = (".headtitle .pubtime", ".pubtime", ".headtitle span")
     body_css = ("#detail", "#detailContent")
 
     @classmethod
@@ -50,12 +53,25 @@ class DetailArticle(QiushiArticle):
         return bool(selector.css("#detail, #detailContent"))
 
 
+# New-scheme stories live at the site root; list pages link them with bare relative hrefs
+# ("20260321/<hex>/c.html") that a browser would resolve under the list's own folder.
+_NEW_SCHEME = re.compile(r"^.*?/(?P<story>\d{8}/[0-9a-f]{32}/c\.html)$", re.IGNORECASE)
+
+
 class Qiushi(StandardSite):
     key = "qiushi"
     name = "求是 Qiushi"
+    languages = ("zh-Hans",)
     domains = ("qstheory.cn",)
-    headline_urls = ("http://www.qstheory.cn/", "http://www.qstheory.cn/qs/mulu.htm")
+    headline_urls = ("https://www.qstheory.cn/v9zhuanqu/toutiao/index.htm", "https://www.qstheory.cn/qs/mulu.htm")
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (ClassicArticle, DetailArticle)
     list_scope_css = (".list_content", ".highlight", ".booktitle", ".content", "body")
+
+    def canonical_path(self, path: str) -> str:
+        return _NEW_SCHEME.sub(r"/\g<story>", path)
+
+    def first_page_url(self, url: str) -> str:
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(path=self.canonical_path(parts.path)))

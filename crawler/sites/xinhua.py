@@ -145,6 +145,7 @@ class DetailContentArticle(XinhuaArticle):
 class Xinhua(StandardSite):
     key = "xinhua"
     name = "新华网 Xinhua"
+    languages = ("zh-Hans", "en")
     domains = ("news.cn", "xinhuanet.com")
     gateway_hosts = ("big5.xinhuanet.com",)
     headline_urls = (
