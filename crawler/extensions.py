@@ -101,11 +101,35 @@ class RunRecorder:
             totals=totals(stats),
         )
         try:
+            if not self.run["arguments"].get("replay"):  # an archive replay says nothing about the sites today
+                self.run["health"] = self._health([site.key for site in getattr(spider, "sites", [])])
             store_for(self.crawler).save_run(self.run)
         except Exception as error:  # noqa: BLE001 -- the run summary must reach the log even when the store is gone
             logger.error(
                 "cannot record the run in the store (%s); the run was: %s", error, json.dumps(self.run, default=_json_default)
             )
+
+    def _health(self, sites: list[str]) -> dict[str, Any]:
+        from crawler.health import Thresholds, assess, summary
+        from crawler.store import store_for
+
+        settings = self.crawler.settings
+        earlier = store_for(self.crawler).recent_runs(settings.getint("HEALTH_HISTORY_RUNS", 24) + 1)
+        history = [
+            run.get("sites", {})
+            for run in earlier
+            if run.get("_id") != self.run["_id"]
+            and run.get("status") == "finished"
+            and not (run.get("arguments") or {}).get("replay")
+        ]
+        thresholds = Thresholds(min_history=settings.getint("HEALTH_MIN_HISTORY", 3))
+        findings = assess(self.run["sites"], history, sites, thresholds)
+        for finding in findings:
+            logger.error("degraded: %s: %s", finding.site, finding.message)
+        health = summary(findings)
+        self.crawler.stats.set_value("health/status", health["status"])
+        self.crawler.stats.set_value("health/findings", [f"{f.site}: {f.message}" for f in findings])
+        return health
 
 
 def per_site(stats: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ candidates and the page says so in its warnings.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -88,9 +89,31 @@ def merge_stray_roots(response: TextResponse) -> None:
         stray.getparent().remove(stray) if stray.getparent() is not None else None
 
 
+# Formats that arrive at article URLs when a site misroutes: images, PDFs, archives.
+_BINARY_MAGIC = re.compile(rb"^(?:\x89PNG|GIF8[79]a|\xff\xd8\xff|%PDF-|PK\x03\x04|\x1f\x8b|RIFF|\x00\x00\x01\x00|BM)")
+_TEXT_TYPES = re.compile(r"^(?:text/|application/(?:xhtml\+xml|xml|json|javascript)$|$)")
+
+
+def not_html(response: Response) -> str | None:
+    """Why a response cannot be a page of text, or None."""
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
+    head = response.body[:2048]
+    if _BINARY_MAGIC.match(head):
+        return "binary body, not HTML"
+    if not _TEXT_TYPES.match(content_type):
+        return f"not an HTML page ({content_type})"
+    # Control bytes in text are rare (a stray NUL); in a binary body they are everywhere.
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    if head and controls > len(head) // 20:
+        return "binary body, not HTML"
+    return None
+
+
 def parse_response(response: Response, site: str | None = None) -> ParseResult:
     if not isinstance(response, TextResponse):
         return OtherResult("not a text page")
+    if reason := not_html(response):
+        return OtherResult(reason)
     response, decoding_warning = repair_encoding(response)
     merge_stray_roots(response)
     owner = sites.get(site) if site else sites.for_url(response.url)

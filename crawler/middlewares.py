@@ -1,4 +1,5 @@
-"""Downloader middleware for incremental cron runs: stored article pages are not fetched again."""
+"""Downloader middlewares: incremental cron runs (stored article pages are not fetched again) and
+redirect loops made visible."""
 
 from __future__ import annotations
 
@@ -7,16 +8,19 @@ import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
+from w3lib.url import canonicalize_url
 
 from crawler.store import StoreUnavailable, store_for
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +97,33 @@ class SkipStoredMiddleware:
             return
         stats.inc_value(f"site/{site}/incremental/skipped")
         raise AlreadyStored(f"already stored: {request.url}")
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already visited on the way."""
+
+
+class RedirectLoopMiddleware:
+    """Fails a redirect loop (A -> B -> A) loudly instead of letting it vanish.
+
+    Scrapy follows A -> B, then drops the redirect back to A as a duplicate request: no callback, no
+    errback, only a global `dupefilter/filtered` count. Raising here sends it to the spider's errback,
+    which counts it per outlet (`site/<key>/ignored/redirect_loop`).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if response.status in (301, 302, 303, 307, 308) and location:
+            target = canonicalize_url(urljoin(request.url, location.decode("latin-1")))
+            visited = {canonicalize_url(url) for url in [*request.meta.get("redirect_urls", []), request.url]}
+            if target in visited:
+                logger.info("redirect loop at %s (back to %s)", request.url, target)
+                raise RedirectLoop("redirect loop")
+        return response

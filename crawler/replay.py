@@ -6,15 +6,20 @@ request (robots.txt included) is answered from PATH and nothing reaches the netw
 - a folder of saved pages: each `NAME.meta.json` ({"url", "content_type", "status", "headers"})
   describes the body file next to it (`NAME.html`, or the file named by its "file" key) — the layout
   of tests/fixtures; WARC files inside the folder are read too;
-- or a WARC file (`.warc` or `.warc.gz`), read with warcio: its `response` records.
+- or a WARC file (`.warc` or `.warc.gz`), read with warcio: its `response` records;
+- or several of these, joined with the OS path separator (`a.warc.gz:b.warc.gz`).
 
-A URL that is not in the archive gets a 404 response and is counted in `replay/missing`.
+A URL that is not in the archive gets a 404 response and is counted in `replay/missing`. A URL
+captured more than once is answered with its first capture that was not a server error (a crawl
+that retried a 500 got its page on a later attempt). Responses from WARC records carry their
+capture time in an `X-Archived-At` header, which the spider keeps as the item's `fetched_at`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +47,7 @@ class Saved:
     headers: dict[str, str]
     path: Path
     warc_offset: int | None = None
+    archived_at: str | None = None
 
     def body(self) -> bytes:
         if self.warc_offset is None:
@@ -65,25 +71,33 @@ class ReplayArchive:
         return len(self._entries)
 
     def add(self, saved: Saved) -> None:
-        # The first capture of a URL wins, as a crawl would have seen it first.
-        self._entries.setdefault(_key(saved.url), saved)
+        # The first capture of a URL wins, as a crawl would have seen it first, unless it was a
+        # server error that a retry then got past.
+        key = _key(saved.url)
+        known = self._entries.get(key)
+        if known is None or (known.status >= 500 and saved.status < 500):
+            self._entries[key] = saved
+
+    def entries(self) -> list[Saved]:
+        return list(self._entries.values())
 
     def get(self, url: str) -> Saved | None:
         return self._entries.get(_key(url))
 
     @classmethod
     def load(cls, path: str | Path) -> ReplayArchive:
-        root = Path(path)
         archive = cls()
-        if root.is_dir():
-            for meta in sorted(root.rglob("*.meta.json")):
-                archive._add_folder_entry(meta)
-            for warc in sorted([*root.rglob("*.warc"), *root.rglob("*.warc.gz")]):
-                archive._add_warc(warc)
-        elif root.is_file():
-            archive._add_warc(root)
-        else:
-            raise FileNotFoundError(f"replay source not found: {root}")
+        for part in str(path).split(os.pathsep):
+            root = Path(part)
+            if root.is_dir():
+                for meta in sorted(root.rglob("*.meta.json")):
+                    archive._add_folder_entry(meta)
+                for warc in sorted([*root.rglob("*.warc"), *root.rglob("*.warc.gz")]):
+                    archive._add_warc(warc)
+            elif root.is_file():
+                archive._add_warc(root)
+            else:
+                raise FileNotFoundError(f"replay source not found: {root}")
         return archive
 
     def _add_folder_entry(self, meta_path: Path) -> None:
@@ -114,7 +128,9 @@ class ReplayArchive:
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 headers = {name: value for name, value in record.http_headers.headers if name.lower() not in _TRANSFER_HEADERS}
                 status = int(record.http_headers.get_statuscode() or 200)
-                self.add(Saved(url=url, status=status, headers=headers, path=warc, warc_offset=records.get_record_offset()))
+                archived_at = record.rec_headers.get_header("WARC-Date")
+                offset = records.get_record_offset()
+                self.add(Saved(url=url, status=status, headers=headers, path=warc, warc_offset=offset, archived_at=archived_at))
 
 
 class ReplayDownloadHandler:
@@ -141,6 +157,8 @@ class ReplayDownloadHandler:
         stats.inc_value("replay/hit")
         body = saved.body()
         headers = Headers(saved.headers)
+        if saved.archived_at:
+            headers["X-Archived-At"] = saved.archived_at
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return cls(url=request.url, status=saved.status, headers=headers, body=body, request=request, flags=["replay"])
 

@@ -15,6 +15,7 @@ NEWSPIDER_MODULE = "spiders"
 
 # --- Politeness: state-media sites are public infrastructure; crawl them gently and identifiably ---
 ROBOTSTXT_OBEY = True
+HEADLINES_MAX_CRAWL_DELAY = 30.0  # robots.txt Crawl-delay is honoured up to this many seconds
 # Identify the crawler and give site operators a way to reach whoever runs it.
 HEADLINES_CONTACT = os.environ.get("HEADLINES_CONTACT", "set HEADLINES_CONTACT to an e-mail address")
 USER_AGENT = f"headlines/0.1 (research archive of state-media headlines; +{HEADLINES_CONTACT})"
@@ -39,6 +40,8 @@ RETRY_TIMES = 3
 REDIRECT_MAX_TIMES = 5
 
 # --- The crawl ---
+# In-run de-duplication only: with JOBDIR, Scrapy would persist "seen" before items are stored.
+DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
 # How many pages of each headline list to read per run; cron runs need only the newest pages.
 HEADLINES_MAX_LIST_PAGES = 5
 # Per-site start pages, overriding the site module's: {"chinacomcn": ["http://…/node_1.htm"]}.
@@ -46,11 +49,12 @@ HEADLINES_START_URLS: dict[str, list[str]] = {}
 # Each response yields at most one item; Scrapy's default of 100 only costs scheduling work.
 CONCURRENT_ITEMS = 1
 
-# --- Item pipelines: normalise -> validate -> deduplicate -> store ---
+# --- Item pipelines: normalise -> validate -> deduplicate -> count field coverage -> store ---
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.coverage.CoveragePipeline": 350,
     "pipelines.store.StorePipeline": 900,
 }
 VALIDATE_MIN_BODY_CHARS = 20
@@ -75,8 +79,26 @@ INCREMENTAL_ENABLED = True  # stored article pages are not fetched again; list p
 RECHECK_AFTER = 0  # e.g. "6h": refetch stored stories last fetched that long ago (0: never)
 RECHECK_WINDOW = "3d"  # ... but only stories first fetched within this window
 MISSING_RETRY_AFTER = "1d"  # an article link that answered 404 is tried again after this
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.SkipStoredMiddleware": 50}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SkipStoredMiddleware": 50,
+    # robots.txt, Crawl-delay included (Scrapy's own middleware ignores it).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.politeness.PoliteRobotsTxtMiddleware": 100,
+    # Before Scrapy's RedirectMiddleware (600) in response order: a loop is an error, not a silent drop.
+    "crawler.middlewares.RedirectLoopMiddleware": 650,
+    # Next to the downloader: sees every exchange as it happened (3xx, 5xx, compressed bodies).
+    "crawler.warc.WarcArchiveMiddleware": 880,
+}
 ADDONS = {"crawler.addons.HeadlinesAddon": 0}
+
+# --- Archive: every request and response as WARC (replayable: -a replay=FILE, python -m crawler reparse) ---
+WARC_ENABLED = True
+WARC_DIR = os.environ.get("WARC_DIR", "data/warc")
+WARC_MAX_BYTES = 256 * 1024 * 1024  # a new file after this many (compressed) bytes
+
+# --- Monitoring: each run is compared with the median of the outlet's recent runs (crawler/health.py) ---
+HEALTH_HISTORY_RUNS = 24  # a day of hourly runs
+HEALTH_MIN_HISTORY = 3  # earlier runs needed before counts and field coverage are compared
 
 # --- Output and logs ---
 FEED_EXPORT_ENCODING = "utf-8"

@@ -75,6 +75,16 @@ def to_simplified(text: str) -> str:
     return converted
 
 
+def to_simplified_chars(text: str) -> str:
+    """Traditional -> simplified character by character, vocabulary untouched (社羣 -> 社群).
+
+    The other half of comparing a page with a converted copy: a converter that works character by
+    character (OpenCC s2t) leaves words the Taiwan step would rewrite on one side only (社群 ->
+    社区, but 社羣 -> 社群)."""
+    converted: str = _converter("t2s.json").convert(text) if text else text
+    return converted
+
+
 def chinese_script(text: str) -> Literal["zh-Hans", "zh-Hant"] | None:
     """Which script a Chinese text is written in, judged by characters that differ between them."""
     chars = "".join(sorted(set(_HAN_RE.findall(text))))
@@ -130,9 +140,37 @@ def looks_like_mojibake(text: str) -> bool:
     return repaired != text and han_count(repaired) > 0
 
 
+def repair_mojibake(text: str) -> str | None:
+    """A paragraph of UTF-8 bytes that was read as GBK (a page mixing both encodings), undone; None
+    when the text is not that. Tolerant of a torn character at the end, unlike looks_like_mojibake:
+    real GBK text taken back to bytes and read as UTF-8 is nearly all replacement characters,
+    mojibake comes back nearly clean."""
+    if han_count(text) < 4:
+        return None
+    try:
+        # Characters already lost (U+FFFD) stay lost: each stretch between them is undone alone.
+        repaired = "\ufffd".join(part.encode("gb18030").decode("utf-8", errors="replace") for part in text.split("\ufffd"))
+    except UnicodeError:
+        return None
+    if repaired == text or han_count(repaired) < 3:
+        return None
+    body = repaired.rstrip("\ufffd")
+    if body.count("\ufffd") > max(2, len(repaired) // 10):
+        return None
+    # A character torn at the seam between the encodings leaves a run of replacement characters:
+    # it is one lost character.
+    return body + ("\ufffd" if len(body) < len(repaired) else "")
+
+
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def fold_for_hash(text: str) -> str:
-    """Script-, width- and punctuation-insensitive form of a text, for near-duplicate hashing."""
+    """Script-, vocabulary-, width- and punctuation-insensitive form of a text, for near-duplicate
+    hashing and for telling a converted copy from an edit."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", to_simplified(text)).casefold())
+
+
+def fold_chars(text: str) -> str:
+    """As fold_for_hash, with character-level script conversion (see to_simplified_chars)."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", to_simplified_chars(text)).casefold())

@@ -6,6 +6,9 @@ the buffer reaches STORE_BATCH_SIZE, every STORE_FLUSH_SECONDS, and at close. A 
 fails after STORE_RETRY_TIMES attempts is appended to a JSON Lines spill file under SPILL_DIR;
 `python -m crawler replay-spill FILE` writes it later through the same rules (identity and content
 comparison make a replay idempotent, so an item is never stored twice).
+
+Every record is journalled before it is buffered (crawler.journal): a crawl killed outright loses
+nothing it had parsed, because the next crawl stores the dead crawl's journal first.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +29,7 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler import journal
 from crawler.items import Article, Removal
 from crawler.signals import not_an_article, story_removed
 from crawler.store import Store, StoreUnavailable, WriteReport, store_for
@@ -82,6 +87,10 @@ class StorePipeline:
             Path(settings.get("SPILL_DIR", "data/spill")) / f"spill-{datetime.now(UTC):%Y%m%dT%H%M%S}-{id(self):x}.jsonl"
         )
         self.buffer: list[dict[str, Any]] = []
+        # Batches handed to the store thread and not yet written or spilled: still journalled.
+        self.in_flight: dict[int, list[dict[str, Any]]] = {}
+        self.journal_dir = Path(settings.get("SPILL_DIR", "data/spill"))
+        self.journal = journal.Journal(self.journal_dir, f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}-{id(self):x}")
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self.flush_loop: task.LoopingCall | None = None
         self.store: Store | None = None
@@ -97,12 +106,14 @@ class StorePipeline:
         return pipeline
 
     def on_story_removed(self, url: str, site: str, status: int) -> None:
-        self.buffer.append(as_record(Removal(url=url, site=site, status=status, fetched_at=datetime.now(UTC).isoformat())))
+        self._hold(as_record(Removal(url=url, site=site, status=status, fetched_at=datetime.now(UTC).isoformat())))
 
     def on_not_an_article(self, url: str, site: str, reason: str) -> None:
-        self.buffer.append(
-            {"type": "other", "url": url, "site": site, "reason": reason, "fetched_at": datetime.now(UTC).isoformat()}
-        )
+        self._hold({"type": "other", "url": url, "site": site, "reason": reason, "fetched_at": datetime.now(UTC).isoformat()})
+
+    def _hold(self, record: dict[str, Any]) -> None:
+        self.journal.append(record)
+        self.buffer.append(record)
 
     def open_spider(self) -> None:
         try:
@@ -110,12 +121,29 @@ class StorePipeline:
         except StoreUnavailable as error:
             logger.error("Store unavailable, stopping before the crawl starts: %s", error)
             raise
+        self._recover_orphan_journals()
+        self.journal.open()
         self.flush_loop = task.LoopingCall(self._flush_if_idle)
         self.flush_loop.start(self.flush_seconds, now=False)
 
+    def _recover_orphan_journals(self) -> None:
+        """Store what crawls that died had parsed but not yet written (before this crawl starts)."""
+        assert self.store is not None
+        for path, handle in journal.claim_orphans(self.journal_dir):
+            records = journal.read(path)
+            try:
+                report = write_items(self.store, records, datetime.now(UTC)) if records else WriteReport()
+            except Exception:
+                journal.release(handle, path, delete=False)
+                raise
+            journal.release(handle, path, delete=True)
+            self._count(report)
+            self.stats.inc_value("store/recovered_from_journal", len(records))
+            logger.warning("stored %d records left in %s by a crawl that did not finish", len(records), path)
+
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
-            self.buffer.append(as_record(item))
+            self._hold(as_record(item))
             if len(self.buffer) >= self.batch_size:
                 await self.flush()
         return item
@@ -130,7 +158,19 @@ class StorePipeline:
         batch, self.buffer = self.buffer, []
         if not batch:
             return
-        report = await asyncio.wrap_future(self.executor.submit(self._write, batch))
+        self.in_flight[id(batch)] = batch
+        try:
+            report = await asyncio.wrap_future(self.executor.submit(self._write, batch))
+        except BaseException:
+            del self.in_flight[id(batch)]
+            self.buffer[:0] = batch  # neither written nor spilled: still pending, still journalled
+            raise
+        # Written or spilled: either way durable. The journal keeps the rest.
+        del self.in_flight[id(batch)]
+        self.journal.reset([r for pending in self.in_flight.values() for r in pending] + self.buffer)
+        self._count(report)
+
+    def _count(self, report: WriteReport) -> None:
         for (site, outcome), count in report.outcomes.items():
             self.stats.inc_value(f"store/{outcome}", count)
             self.stats.inc_value(f"site/{site}/store/{outcome}", count)
@@ -179,6 +219,8 @@ class StorePipeline:
         if self.timed_flushes:
             await asyncio.gather(*self.timed_flushes)
         self.executor.shutdown(wait=True)
+        if not self.buffer and not self.in_flight:
+            self.journal.close()
         if self.spilled:
             self.stats.set_value("store/spill_file", str(self.spill_path))
             logger.error(

@@ -55,3 +55,12 @@ class ValidatePipeline:
         texts = [*item.title.values(), *(p for paragraphs in item.body.values() for p in paragraphs)]
         if any(looks_like_mojibake(text) for text in texts):
             raise GarbledText(f"UTF-8 read as GBK (mojibake) in the text: {item.url}")
+        joined = "".join(texts)
+        # Private-use code points are what a wrong GB18030 decode leaves; a few 〓 are characters a
+        # page lost upstream, many mean the text itself is beyond repair.
+        private_use = sum(1 for ch in joined if "\ue000" <= ch <= "\uf8ff")
+        if private_use > 2:
+            raise GarbledText(f"{private_use} private-use characters (a wrong decode) in the text: {item.url}")
+        lost = joined.count("〓")
+        if lost > max(10, len(joined) // 50):
+            raise GarbledText(f"{lost} of {len(joined)} characters lost in decoding: {item.url}")

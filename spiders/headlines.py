@@ -5,13 +5,16 @@ decided by the site module (crawler.sites), through the same pure extraction the
 
 Arguments (`-a name=value`):
   site       all (default) or comma-separated site keys, e.g. chinacomcn
-  replay     a folder of saved pages or a WARC file: crawl it offline (see crawler/replay.py)
+  replay     a folder of saved pages or WARC files: crawl it offline (see crawler/replay.py)
+  reparse    with replay: start from every archived article page instead of the headline pages,
+             and re-extract stories even when stored (`python -m crawler reparse` sets both)
   max_pages  list pages to read per headline channel (default: HEADLINES_MAX_LIST_PAGES)
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import scrapy
@@ -23,7 +26,7 @@ from crawler.extract import parse_response
 from crawler.merge import merge_pages
 from crawler.middlewares import AlreadyStored
 from crawler.signals import not_an_article, story_removed
-from crawler.sites.base import ArticleResult, ListResult, OtherResult
+from crawler.sites.base import ArticleResult, ListResult, OtherResult, StandardSite
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -47,13 +50,23 @@ def _stat_name(text: str) -> str:
 class HeadlinesSpider(scrapy.Spider):
     name = "headlines"
 
-    def __init__(self, site: str = "all", replay: str | None = None, max_pages: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        site: str = "all",
+        replay: str | None = None,
+        max_pages: str | None = None,
+        reparse: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.sites = sites.select(site)  # ValueError for an unknown key, before any request
         self.replay = replay
+        self.reparse = reparse not in (None, "", "0", "false", "no")
+        if self.reparse and not replay:
+            raise ValueError("reparse needs replay=ARCHIVE: it reads stories from an archive, never from the network")
         self.max_pages_arg = int(max_pages) if max_pages else None
         self.allowed_domains = sorted({d for s in self.sites for d in s.allowed_domains()})
-        self.arguments = {"site": site, "replay": replay, "max_pages": max_pages}
+        self.arguments = {"site": site, "replay": replay, "max_pages": max_pages, "reparse": self.reparse}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HeadlinesSpider:
@@ -67,6 +80,10 @@ class HeadlinesSpider(scrapy.Spider):
             crawler.settings.set("DOWNLOAD_DELAY", 0, priority="spider")
             crawler.settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
             crawler.settings.set("DOWNLOAD_SLOTS", {}, priority="spider")
+        if spider.reparse:
+            # Re-extract what the archive holds, stored or not; robots.txt was obeyed when it was fetched.
+            crawler.settings.set("INCREMENTAL_ENABLED", False, priority="spider")
+            crawler.settings.set("ROBOTSTXT_OBEY", False, priority="spider")
         return spider
 
     @property
@@ -76,9 +93,32 @@ class HeadlinesSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         overrides = self.settings.getdict("HEADLINES_START_URLS")
         self.logger.info("outlets: %s", ", ".join(site.key for site in self.sites))
+        if self.reparse:
+            for url, key in self._archived_stories():
+                yield self._request(url, key, self.parse_article, PRIORITY_ARTICLE, "article")
+            return
         for site in self.sites:
             for url in overrides.get(site.key) or site.headline_urls:
                 yield self._request(url, site.key, self.parse_list, PRIORITY_LIST, "list", list_page=1)
+
+    def _archived_stories(self) -> list[tuple[str, str]]:
+        """First pages of the stories in the replay archive, for the selected outlets."""
+        from crawler.replay import ReplayArchive
+
+        assert self.replay is not None
+        found: list[tuple[str, str]] = []
+        for saved in ReplayArchive.load(self.replay).entries():
+            site = sites.for_url(saved.url)
+            if (
+                isinstance(site, StandardSite)
+                and site in self.sites
+                and saved.status == 200
+                and site.is_article_url(saved.url)
+                and site.first_page_url(saved.url) == saved.url
+            ):
+                found.append((saved.url, site.key))
+        self.crawler.stats.set_value("reparse/stories_in_archive", len(found))
+        return sorted(found)
 
     def _request(self, url: str, site: str, callback: Any, priority: int, kind: str, **cb_kwargs: Any) -> scrapy.Request:
         return scrapy.Request(
@@ -119,6 +159,11 @@ class HeadlinesSpider(scrapy.Spider):
         if isinstance(result, ArticleResult):
             if response.request is not None and (redirects := response.meta.get("redirect_urls")):
                 result.item.redirected_from = list(redirects)
+            if archived_at := response.headers.get("X-Archived-At"):
+                # Replayed from a WARC: the story was fetched when it was archived, not now.
+                result.item.fetched_at = datetime.fromisoformat(archived_at.decode("latin-1")).isoformat()
+            elif response.request is not None and response.meta.get("fetched_at"):
+                result.item.fetched_at = response.meta["fetched_at"]  # the time the WARC record carries
             yield from self._article(result, site)
         elif isinstance(result, ListResult):
             self._count(site, "pages/list_at_article_url")

@@ -98,7 +98,8 @@ def crawl(
     items, stats = tmp_path / "items.jsonl", tmp_path / "stats.json"
     command = [sys.executable, "-m", "scrapy", "crawl", "headlines", "-a", "site=chinacomcn", "-a", f"replay={replay}"]
     command += ["-O", str(items), "-s", f"STATS_FILE={stats}", "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={tmp_path / 'crawl.log'}"]
-    command += ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", "-s", f"SPILL_DIR={tmp_path / 'spill'}", *extra]
+    command += ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", "-s", f"SPILL_DIR={tmp_path / 'spill'}"]
+    command += ["-s", f"WARC_DIR={tmp_path / 'warc'}", *extra]
     environment = {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "MONGO_DATABASE")}
     environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
     done = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)

@@ -67,6 +67,13 @@ def test_validate_passes_a_real_story(crawler: Any) -> None:
         # UTF-8 bytes read as GBK without a single invalid sequence (so no U+FFFD to notice):
         ({"body": {"zh": ["发布时间 王毅参加会见".encode().decode("gb18030") * 3]}}, GarbledText),
         ({"url": "http://www.example.org/2025-06/05/content_1.htm"}, ForeignHost),
+        # Big5 bytes read as GB18030 leave private-use code points behind:
+        (
+            {"body": {"zh": ["習近平會見白俄羅斯總統盧卡申科".encode("big5").decode("gb18030", errors="replace") * 3]}},
+            GarbledText,
+        ),
+        # Most characters lost in decoding:
+        ({"body": {"zh": ["会见" + "〓" * 40 + "。"]}}, GarbledText),
     ],
 )
 def test_validate_drops_with_a_named_reason(crawler: Any, change: dict[str, Any], reason: type[Exception]) -> None:

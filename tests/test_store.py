@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import opencc
 import pytest
 from itemadapter import ItemAdapter
 
@@ -128,6 +129,23 @@ def test_gateway_copy_and_simplified_original_are_one_document(store: Store) -> 
     assert store.fetched(gateway["url"]) is not None
 
 
+def test_the_original_is_the_story_whichever_copy_came_first(store: Store) -> None:
+    simplified, gateway = item("article_xitheory_seed"), item("article_xitheory_seed_big5gate")
+    store.write([gateway], T0)
+    assert outcomes(store.write([simplified], T0)) == {"variant": 1}
+    doc = store.get(simplified["key"])
+    assert doc is not None
+    assert doc["url"] == simplified["url"]
+    assert doc["title"]["zh"] == "习近平会见白俄罗斯总统卢卡申科"
+    assert doc["languages"] == simplified["languages"]
+    assert doc["variants"]["zh-Hant"]["url"] == gateway["url"]
+    assert doc["variants"]["zh-Hant"]["title"]["zh"] == "習近平會見白俄羅斯總統盧卡申科"
+    assert "zh-Hans" not in doc["variants"]
+    assert doc["fetched_urls"] == [gateway["url"], simplified["url"]]
+    assert doc["revision"] == 1
+    assert outcomes(store.write([gateway], T0)) == {"unchanged": 1}
+
+
 def test_a_lagging_copy_of_an_earlier_revision_is_not_a_revert(store: Store) -> None:
     simplified, gateway = item("article_xitheory_seed"), item("article_xitheory_seed_big5gate")
     store.write([simplified], T0)
@@ -240,6 +258,16 @@ def test_duplicate_key_race_stores_one_document(kind: str, tmp_path: Path, reque
     else:
         assert isinstance(first, MongoStore)
         writers = [first, *(MongoStore(first.uri, database=first.database_name) for _ in range(3))]
+    try:
+        _race_to_insert(first, writers)
+    finally:
+        for writer in writers:
+            if isinstance(writer, MongoStore) and writer is first and writer.client is not None:
+                writer.client.drop_database(writer.database_name)
+            writer.close()
+
+
+def _race_to_insert(first: Store, writers: list[Store]) -> None:
     for writer in writers[1:]:
         writer.open()
     stories = [
@@ -260,10 +288,6 @@ def test_duplicate_key_race_stores_one_document(kind: str, tmp_path: Path, reque
     assert sorted(docs[0]["fetched_urls"]) == sorted({s["url"] for s in stories})
     assert docs[0]["revision"] == 1
     assert list(docs[0]["variants"]) in ([], ["zh-Hant"], ["zh-Hans"])
-    for writer in writers:
-        if isinstance(writer, MongoStore) and writer is first and writer.client is not None:
-            writer.client.drop_database(writer.database_name)
-        writer.close()
 
 
 def _scenario(store: Store) -> list[dict[str, Any]]:
@@ -305,3 +329,33 @@ def test_embedded_store_and_mongodb_store_the_same_documents(tmp_path: Path, req
 
     assert comparable(from_embedded) == comparable(from_mongo)
     assert len(from_mongo) == 3
+
+
+def test_fetches_written_out_of_order_span_earliest_to_latest(store: Store) -> None:
+    later, earlier = item("article_xitheory_seed", at=T0 + timedelta(hours=1)), item("article_xitheory_seed", at=T0)
+    store.write([later], T0 + timedelta(hours=2))
+    assert outcomes(store.write([earlier], T0 + timedelta(hours=2))) == {"unchanged": 1}
+    doc = store.get(later["key"])
+    assert doc is not None
+    assert as_utc(doc["first_seen_at"]) == T0
+    assert as_utc(doc["last_seen_at"]) == T0 + timedelta(hours=1)
+
+
+def test_a_character_by_character_conversion_is_a_variant_not_an_edit(store: Store) -> None:
+    # OpenCC-style s2t keeps vocabulary (社群 -> 社羣), which the Taiwan-aware fold alone would
+    # read as an edit (社群 -> 社区 on one side only).
+    s2t = opencc.OpenCC("s2t.json")
+    body = {"zh": ["网络社群与社区治理研究取得进展。", "专家表示，社群经济正在发展。"]}
+    original = item("article_news_2022_template", body=body)
+    converted = item(
+        "article_news_2022_template",
+        url="http://big5.china.com.cn/gate/big5/news.china.com.cn/2025-06/04/content_117909876.shtml",
+        title={k: s2t.convert(v) for k, v in original["title"].items()},
+        body={k: [s2t.convert(p) for p in v] for k, v in body.items()},
+        languages=["zh-Hant"],
+    )
+    assert "社羣" in converted["body"]["zh"][0]
+    store.write([original], T0)
+    assert outcomes(store.write([converted], T0)) == {"variant": 1}
+    edited = item("article_news_2022_template", body={"zh": ["网络社群与社区治理研究取得新进展。", body["zh"][1]]})
+    assert outcomes(store.write([edited], T0)) == {"updated": 1}

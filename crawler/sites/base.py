@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
@@ -18,8 +18,8 @@ from crawler.assemble import assemble
 from crawler.blocks import Block, blocks_from, element_text
 from crawler.bylines import Field, dedupe, parse_fields, people
 from crawler.dates import FoundTime, find_best_time, find_time
-from crawler.items import Article, Byline
-from crawler.text import chinese_script, clean_text, detect_language
+from crawler.items import Article, Byline, Photo
+from crawler.text import chinese_script, clean_text, detect_language, repair_mojibake
 from crawler.urls import canonical_url, host_in, host_of, unwrap_gateway, url_key
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ _URL_DATES = (
     re.compile(r"/(?P<y>20\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
     re.compile(r"/(?P<y>20\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)/"),
 )
+_ENDS_HTML = re.compile(rb"</html\s*>\s*$", re.IGNORECASE)
 _SOFT_404 = re.compile(
     r"404|not found|页面不存在|頁面不存在|页面没有找到|找不到|已删除或过期|已刪除或過期|访问的页面", re.IGNORECASE
 )
@@ -246,15 +247,23 @@ class ArticleLayout:
             return OtherResult("no article body")
         title = self.title()
         assembled = assemble(blocks, page_title=title or None, boilerplate=self.boilerplate, junk_image=self.is_junk_image)
+        text_length = sum(len(p) for paragraphs in assembled.body.values() for p in paragraphs)
+        page_title = title or clean_text(self.selector.css("title::text").get())
         if not assembled.body and not any(p.caption for p in assembled.photos):
-            if _SOFT_404.search(title or clean_text(self.selector.css("title::text").get())):
+            if _SOFT_404.search(page_title):
                 return OtherResult("soft 404 (error page served as 200)")
             return OtherResult("no article text")
+        # An error page served as 200 says so in a line or two; a story that mentions "404" is long.
+        short_text = " ".join([page_title, *(p for ps in assembled.body.values() for p in ps)])
+        if text_length < 200 and _SOFT_404.search(short_text):
+            return OtherResult("soft 404 (error page served as 200)")
         fields = self.fields()
         main_lang = detect_language(title) if title else (assembled.languages[0] if assembled.languages else None)
         bylines = dedupe(self.field_bylines(fields, main_lang) + self.credit_bylines(main_lang) + assembled.bylines)
         found = self.published(fields)
         warnings = self.warnings + assembled.warnings
+        if not _ENDS_HTML.search(self.response.body[-512:]):
+            warnings.append("page: the HTML stops before </html>; the page may have been cut off")
         if found is None and (found := self.url_date()) is not None:
             warnings.append("published_at: no date on the page; the day is the URL's")
         elif found is None:
@@ -267,6 +276,9 @@ class ArticleLayout:
         languages = [(chinese_script(zh_text) or "zh-Hans") if lang == "zh" else lang for lang in assembled.languages]
         canonical = self.site.canonical_url(self.url)
         assembled_title, assembled_body, photos = assembled.title, assembled.body, assembled.photos
+        assembled_title, assembled_body, repaired = _repair_mixed_encoding(assembled_title, assembled_body, photos)
+        if repaired:
+            warnings.append(f"decoding: {repaired} paragraph(s) were UTF-8 inside a {self.response.encoding} page; repaired")
         lost = _count_replacement_chars(assembled_title, assembled_body, photos)
         if lost:
             # Characters lost before the page reached us (a wrong decode upstream): kept visible
@@ -275,21 +287,23 @@ class ArticleLayout:
             for photo in photos:
                 photo.caption = _mark_lost(photo.caption) if photo.caption else photo.caption
             warnings.append(f"decoding: {lost} character(s) lost in the page's own text, shown as 〓")
+        # Metadata read from a damaged page gets the same treatment: no U+FFFD leaves the parser.
+        bylines = [replace(b, name=_mark_lost(b.name)) for b in bylines]
         item = Article(
             url=self.url,
             canonical_url=canonical,
             key=url_key(canonical),
             site=self.site.key,
-            section=self.section(),
+            section=_mark_lost(self.section()),
             title=assembled_title,
             body=assembled_body,
             languages=languages,
             photos=photos,
             bylines=bylines,
-            source=self.source(fields) or assembled.source,
-            dateline=assembled.dateline,
+            source=_mark_lost(self.source(fields) or assembled.source),
+            dateline=_mark_lost(assembled.dateline),
             published_at=found.value.isoformat() if found else None,
-            published_raw=found.raw if found else None,
+            published_raw=_mark_lost(found.raw) if found else None,
             published_precision=found.precision if found else None,
             page_urls=[self.url],
             parser=f"{self.site.key}:{self.name}",
@@ -302,6 +316,28 @@ class ArticleLayout:
 
     def is_junk_image(self, url: str) -> bool:
         return bool(self.junk_image.search(url))
+
+
+def _repair_mixed_encoding(
+    title: dict[str, str], body: dict[str, list[str]], photos: list[Photo]
+) -> tuple[dict[str, str], dict[str, list[str]], int]:
+    """Undo UTF-8-read-as-GBK paragraphs (crawler.text.repair_mojibake); how many were repaired."""
+    count = 0
+
+    def fix(text: str) -> str:
+        nonlocal count
+        repaired = repair_mojibake(text)
+        if repaired is None:
+            return text
+        count += 1
+        return repaired
+
+    title = {lang: fix(text) for lang, text in title.items()}
+    body = {lang: [fix(p) for p in paragraphs] for lang, paragraphs in body.items()}
+    for photo in photos:
+        if photo.caption:
+            photo.caption = fix(photo.caption)
+    return title, body, count
 
 
 def _count_replacement_chars(*values: Any) -> int:

@@ -89,3 +89,7 @@ class Store(ABC):
     @abstractmethod
     def runs(self) -> Iterator[dict[str, Any]]:
         """Runs, oldest first."""
+
+    @abstractmethod
+    def recent_runs(self, limit: int) -> list[dict[str, Any]]:
+        """The latest `limit` runs, newest first."""

@@ -5,7 +5,8 @@ One document per story, `_id` = the item's key. A new fetch of a stored story is
 - unchanged: same content (compared script-, width- and punctuation-insensitively) -> only
   `last_seen_at` moves and the URL joins `fetched_urls`;
 - variant: same content in another script (the Big5 gateway's traditional copy of a simplified
-  page) -> kept verbatim under `variants[<tag>]`, nothing else changes;
+  page) -> kept verbatim under `variants[<tag>]`, nothing else changes; when the gateway copy was
+  met first, the original page takes its place as the story and the copy becomes the variant;
 - updated: the content changed -> the new content replaces the old, the old is kept in `revisions`
   with the list of fields that changed, `revision` goes up;
 - stale: another URL of the story (a lagging gateway copy) still serves an earlier revision ->
@@ -18,11 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from copy import deepcopy
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from crawler.text import fold_for_hash
+from crawler.text import fold_chars, fold_for_hash
+from crawler.urls import unwrap_gateway
 
 Outcome = Literal["inserted", "updated", "unchanged", "variant", "stale"]
 
@@ -51,9 +54,12 @@ def item_urls(item: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys([item["url"], *(item.get("redirected_from") or [])]))
 
 
-def _folded_body(body: dict[str, list[str]]) -> dict[str, str]:
+Fold = Callable[[str], str]
+
+
+def _folded_body(body: dict[str, list[str]], fold: Fold = fold_for_hash) -> dict[str, str]:
     # One fold per language: paragraph breaks carry no content (re-paragraphing is not an edit).
-    return {lang: fold_for_hash("\n".join(body[lang])) for lang in sorted(body)}
+    return {lang: fold("\n".join(body[lang])) for lang in sorted(body)}
 
 
 def content_hash(item: dict[str, Any]) -> str:
@@ -65,21 +71,32 @@ def content_hash(item: dict[str, Any]) -> str:
     return hashlib.sha1("\n".join(folded.values()).encode("utf-8")).hexdigest()
 
 
-def _folded_views(doc: dict[str, Any]) -> dict[str, Any]:
+def _folded_views(doc: dict[str, Any], fold: Fold = fold_for_hash) -> dict[str, Any]:
     photos = doc.get("photos") or []
     bylines = doc.get("bylines") or []
     return {
-        "title": {lang: fold_for_hash(t) for lang, t in sorted((doc.get("title") or {}).items())},
-        "body": _folded_body(doc.get("body") or {}),
-        "captions": fold_for_hash("\n".join(p.get("caption") or "-" for p in photos)),
-        "bylines": sorted({(fold_for_hash(b["name"]), b["role"]) for b in bylines}),
+        "title": {lang: fold(t) for lang, t in sorted((doc.get("title") or {}).items())},
+        "body": _folded_body(doc.get("body") or {}, fold),
+        "captions": fold("\n".join(p.get("caption") or "-" for p in photos)),
+        "bylines": sorted({(fold(b["name"]), b["role"]) for b in bylines}),
         "published_at": doc.get("published_at"),
     }
 
 
-def fingerprint(doc: dict[str, Any]) -> str:
-    views = _folded_views(doc)
+def fingerprint(doc: dict[str, Any], fold: Fold = fold_for_hash) -> str:
+    views = _folded_views(doc, fold)
     return hashlib.sha1(json.dumps(views, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def same_content(stored: dict[str, Any], item: dict[str, Any], item_fingerprint: str) -> bool:
+    """Whether `item` shows the stored content, perhaps in the other script.
+
+    Two folds, because converters differ: one that changes vocabulary (支持 -> 支援, the Big5
+    gateway) is undone by the phrase-aware fold, one that maps characters only (社群 -> 社羣) by
+    the character fold; a real edit differs under both."""
+    if item_fingerprint == stored.get("fingerprint"):
+        return True
+    return fingerprint(item, fold_chars) == fingerprint(stored, fold_chars)
 
 
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -89,6 +106,35 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 def _script_tag(doc: dict[str, Any]) -> str | None:
     return next((tag for tag in doc.get("languages") or [] if tag.startswith("zh")), None)
+
+
+def _aware(value: Any, default: datetime | None = None) -> datetime:
+    """A stored time as an aware datetime (MongoDB hands back naive UTC, the embedded store ISO text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        assert default is not None
+        value = default
+    moment: datetime = value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _via_gateway(url: str) -> bool:
+    return unwrap_gateway(url) != url
+
+
+def _original_first(doc: dict[str, Any], existing: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """The original page arrived after its gateway conversion: whichever order a crawl meets them
+    in, the text as the outlet published it is the story, the conversion its variant."""
+    converted_tag = _script_tag(existing)
+    converted = {k: deepcopy(existing.get(k)) for k in VARIANT_FIELDS}
+    for field in CONTENT_FIELDS:
+        doc[field] = deepcopy(item.get(field))
+    doc["content_hash"] = item.get("content_hash") or content_hash(item)
+    doc.setdefault("variants", {}).pop(_script_tag(item), None)
+    if converted_tag:
+        doc["variants"][converted_tag] = converted
+    return doc
 
 
 def new_document(item: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -117,7 +163,12 @@ def merge(existing: dict[str, Any] | None, item: dict[str, Any], now: datetime) 
     if existing is None:
         return "inserted", new_document(item, now)
     doc = deepcopy(existing)
-    doc["last_seen_at"] = now
+    # Fetches can be written out of order (a replayed archive, a spill stored late): the document
+    # spans the earliest and the latest of them.
+    if _aware(now) < _aware(existing.get("first_seen_at"), default=now):
+        doc["first_seen_at"] = now
+    if _aware(now) >= _aware(existing.get("last_seen_at"), default=now):
+        doc["last_seen_at"] = now
     doc["_v"] = int(existing.get("_v", 0)) + 1
     if item["url"] not in doc.setdefault("fetched_urls", []):
         doc["fetched_urls"].append(item["url"])
@@ -125,16 +176,20 @@ def merge(existing: dict[str, Any] | None, item: dict[str, Any], now: datetime) 
         doc["removed_at"] = None
         doc["removal_status"] = None
     incoming_fp = fingerprint(item)
-    if incoming_fp == existing.get("fingerprint"):
+    if same_content(existing, item, incoming_fp):
         tag = _script_tag(item)
         if tag and tag != _script_tag(existing):
+            if _via_gateway(existing["url"]) and not _via_gateway(item["url"]):
+                return "variant", _original_first(doc, existing, item)
             variant = {k: deepcopy(item.get(k)) for k in VARIANT_FIELDS}
             if doc.setdefault("variants", {}).get(tag) != variant:
                 doc["variants"][tag] = variant
                 return "variant", doc
         return "unchanged", doc
-    earlier = {r.get("fingerprint") for r in existing.get("revisions", [])}
-    if incoming_fp in earlier and item["url"] != existing.get("url"):
+    earlier = [r for r in existing.get("revisions", []) if r.get("previous")]
+    if item["url"] != existing.get("url") and any(
+        same_content({**r["previous"], "fingerprint": r.get("fingerprint")}, item, incoming_fp) for r in earlier
+    ):
         return "stale", doc
     previous = {field: deepcopy(existing.get(field)) for field in CONTENT_FIELDS}
     # Variants showed the replaced content: they go with it, and the next fetch of another script

@@ -7,11 +7,20 @@ it, for near-duplicate links) and runs.
 Writes are bulk and unordered. A batch first inserts every story as new; the stories that already
 exist come back as duplicate-key errors and take the update path, guarded by the document's `_v`
 so a concurrent writer is detected and the update retried on fresh data.
+
+A guarded update is atomic on MongoDB, but not on every server that speaks its protocol: FerretDB
+1.x (SQLite backend) matches the guard and writes in two steps, so two writers can both "win" and
+one update is silently lost. Before writing version k+1 of a story, a writer therefore inserts a
+claim `<key>:<k+1>` into a claims collection: `_id` uniqueness is enforced atomically everywhere, so
+exactly one writer gets each version and the others retry on fresh data. A claim whose write never
+came (its writer died, or the server went away in between) is freed after CLAIM_TIMEOUT.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pymongo
@@ -25,12 +34,15 @@ from crawler.store.secrets import redact
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from datetime import datetime
 
     from pymongo.collection import Collection
 
 DUPLICATE_KEY = 11000
-MAX_CONFLICT_RETRIES = 5
+MAX_CONFLICT_RETRIES = 8
+CLAIM_TIMEOUT = timedelta(seconds=10)
+# Waits between conflict retries (seconds, doubled each time): long enough in total for a claim
+# left by a writer that died to time out.
+CONFLICT_BACKOFF = 0.05
 
 
 class MongoStore(Store):
@@ -51,6 +63,7 @@ class MongoStore(Store):
             "urls": f"{collection}_urls",
             "hashes": f"{collection}_hashes",
             "runs": runs_collection,
+            "claims": f"{collection}_claims",
         }
         self.server_timeout_ms = server_timeout_ms
         self.client: pymongo.MongoClient[dict[str, Any]] | None = None
@@ -106,9 +119,11 @@ class MongoStore(Store):
         changed_hashes: dict[str, str] = {}
         existing = self._insert_new(articles, by_key, now, report, changed_hashes)
         pending = existing
-        for _ in range(MAX_CONFLICT_RETRIES):
+        for attempt in range(MAX_CONFLICT_RETRIES):
             if not pending:
                 break
+            if attempt:
+                time.sleep(CONFLICT_BACKOFF * 2 ** (attempt - 1))
             pending = self._update_existing(articles, {k: by_key[k] for k in pending}, now, report, changed_hashes)
         if pending:
             raise StoreUnavailable(f"{len(pending)} stories kept changing under concurrent writers: {sorted(pending)[:5]}")
@@ -169,9 +184,18 @@ class MongoStore(Store):
                     continue
             else:
                 guard = {"_id": key, "_v": stored.get("_v")}
+                if not self._claim(key, int(doc["_v"])):
+                    lost.add(key)
+                    continue
                 if outcome in ("unchanged", "stale"):
                     update = {
-                        "$set": {"last_seen_at": when, "_v": doc["_v"], "removed_at": None, "removal_status": None},
+                        "$set": {
+                            "first_seen_at": doc["first_seen_at"],
+                            "last_seen_at": doc["last_seen_at"],
+                            "_v": doc["_v"],
+                            "removed_at": None,
+                            "removal_status": None,
+                        },
                         "$addToSet": {"fetched_urls": item["url"]},
                     }
                     matched = articles.update_one(guard, update).matched_count
@@ -180,11 +204,29 @@ class MongoStore(Store):
                 if not matched:
                     lost.add(key)
                     continue
+                self._collection("claims").delete_one({"_id": f"{key}:{stored.get('_v')}"})
             if outcome in ("inserted", "updated"):
                 changed_hashes[key] = doc["content_hash"]
             report.add(item["site"], outcome)
         report.conflicts += len(lost)
         return lost
+
+    def _claim(self, key: str, version: int) -> bool:
+        """Reserve the right to write `version` of a story (see the module docstring)."""
+        claims = self._collection("claims")
+        claim_id = f"{key}:{version}"
+        clock = datetime.now(UTC)  # real time: claims age while a batch retries
+        try:
+            claims.insert_one({"_id": claim_id, "at": clock})
+            return True
+        except DuplicateKeyError:
+            pass
+        existing = claims.find_one({"_id": claim_id})
+        at = existing.get("at") if existing else None
+        if isinstance(at, datetime) and at.replace(tzinfo=at.tzinfo or UTC) < clock - CLAIM_TIMEOUT:
+            # Its write never came: free the version for the next attempt.
+            claims.delete_one({"_id": claim_id, "at": at})
+        return False
 
     def _remember_urls(self, items: list[dict[str, Any]], now: datetime) -> None:
         """Record every URL a story was fetched at. Inserts first (new URLs are the common case and
@@ -251,19 +293,30 @@ class MongoStore(Store):
         urls = self._collection("urls")
         articles = self._collection("articles")
         for removal in removals:
-            known = urls.find_one({"_id": removal["url"]})
-            stored = articles.find_one({"_id": known["key"]}) if known and known.get("key") else None
-            if stored is None:
-                self._remember(removal["url"], removal["site"], "missing", f"HTTP {removal['status']}", seen_at(removal, now))
-                report.add(removal["site"], "removal_unknown")
-                continue
-            doc = removed(stored, removal["status"], now)
-            if doc is not None:
-                articles.update_one(
-                    {"_id": stored["_id"], "_v": stored.get("_v")},
-                    {"$set": {"removed_at": now, "removal_status": removal["status"], "_v": doc["_v"]}},
-                )
-                report.add(removal["site"], "removed")
+            for attempt in range(MAX_CONFLICT_RETRIES):
+                if attempt:
+                    time.sleep(CONFLICT_BACKOFF * 2 ** (attempt - 1))
+                known = urls.find_one({"_id": removal["url"]})
+                stored = articles.find_one({"_id": known["key"]}) if known and known.get("key") else None
+                if stored is None:
+                    self._remember(removal["url"], removal["site"], "missing", f"HTTP {removal['status']}", seen_at(removal, now))
+                    report.add(removal["site"], "removal_unknown")
+                    break
+                doc = removed(stored, removal["status"], now)
+                if doc is None:
+                    break  # already marked
+                if (
+                    self._claim(stored["_id"], int(doc["_v"]))
+                    and articles.update_one(
+                        {"_id": stored["_id"], "_v": stored.get("_v")},
+                        {"$set": {"removed_at": now, "removal_status": removal["status"], "_v": doc["_v"]}},
+                    ).matched_count
+                ):
+                    report.add(removal["site"], "removed")
+                    break
+                report.conflicts += 1
+            else:
+                raise StoreUnavailable(f"{removal['url']} kept changing under concurrent writers")
         return report
 
     def fetched(self, url: str) -> FetchedUrl | None:
@@ -290,6 +343,9 @@ class MongoStore(Store):
 
     def runs(self) -> Iterator[dict[str, Any]]:
         yield from self._collection("runs").find().sort("started_at", pymongo.ASCENDING)
+
+    def recent_runs(self, limit: int) -> list[dict[str, Any]]:
+        return list(self._collection("runs").find().sort("started_at", pymongo.DESCENDING).limit(limit))
 
 
 def _already_there(collection: Collection[dict[str, Any]], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -232,3 +232,8 @@ class EmbeddedStore(Store):
             rows = self.db.execute("SELECT doc FROM runs ORDER BY started_at, id").fetchall()
         for (doc,) in rows:
             yield json.loads(doc)
+
+    def recent_runs(self, limit: int) -> list[dict[str, Any]]:
+        with self.lock:
+            rows = self.db.execute("SELECT doc FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)).fetchall()
+        return [json.loads(doc) for (doc,) in rows]

@@ -1,0 +1,95 @@
+"""Write-ahead journal of the items the store pipeline holds in memory.
+
+The store pipeline writes in batches, so at any moment up to a batch of parsed stories exists only
+in memory. A crawl killed with SIGKILL (an OOM killer, a reboot of the container, `kill -9` from an
+impatient operator) would lose them, and an incremental rerun would not fetch them again if their
+pages had dropped off the lists. Each record is therefore appended to a journal file first; once a
+batch is durably in the store (or in a spill file) the journal is rewritten without it.
+
+Each running crawl holds an exclusive `flock` on its journal. A journal nobody holds belongs to a
+crawl that died: the next crawl stores its records (through the same idempotent rules) and deletes
+it. Writes are flushed to the OS after each record, which survives the death of the process; a
+torn last line (killed mid-write) is skipped.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+from pathlib import Path
+from typing import IO, Any
+
+logger = logging.getLogger(__name__)
+
+PATTERN = "journal-*.jsonl"
+
+
+class Journal:
+    def __init__(self, directory: str | Path, run_id: str) -> None:
+        self.path = Path(directory) / f"journal-{run_id}.jsonl"
+        self._file: IO[str] | None = None
+
+    def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = self.path.open("a+", encoding="utf-8")
+        fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def append(self, record: dict[str, Any]) -> None:
+        assert self._file is not None, "journal not open"
+        self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self._file.flush()
+
+    def reset(self, records: list[dict[str, Any]]) -> None:
+        """Keep only `records`: those not yet durably stored."""
+        assert self._file is not None, "journal not open"
+        self._file.seek(0)
+        self._file.truncate()
+        for record in records:
+            self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        """Delete the journal: everything in it reached the store or a spill file."""
+        if self._file is None:
+            return
+        self.path.unlink(missing_ok=True)
+        self._file.close()
+        self._file = None
+
+
+def claim_orphans(directory: str | Path) -> list[tuple[Path, IO[str]]]:
+    """Journals no running crawl holds (left by crawls that died), each locked for recovery so two
+    starting crawls do not both replay it. Release each with `release`."""
+    claimed: list[tuple[Path, IO[str]]] = []
+    for path in sorted(Path(directory).glob(PATTERN)):
+        try:
+            handle = path.open("r", encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()  # a live crawl holds it
+            continue
+        claimed.append((path, handle))
+    return claimed
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    with path.open("r", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                logger.warning("journal %s: line %d is torn (the crawl died while writing it); skipped", path, number)
+    return records
+
+
+def release(handle: IO[str], path: Path, *, delete: bool) -> None:
+    if delete:
+        path.unlink(missing_ok=True)
+    handle.close()

@@ -1,0 +1,116 @@
+"""WARC archive of a live crawl: complete, rotating, replayable, and re-parseable into the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from bench.faultserver import SiteServer
+from bench.sitegen import START_URL, generate
+from crawler import sites
+from crawler.store import EmbeddedStore
+from tests.conftest import ROOT, crawl
+from tests.live import live_crawl
+
+SITE = sites.get("chinacomcn")
+
+
+def records(warc_dir: Path) -> list[tuple[str, str, int | None, str | None]]:
+    """(file, type, status, target URI) of every record, in file order."""
+    found = []
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                status = int(record.http_headers.get_statuscode()) if record.rec_type == "response" else None
+                found.append((path.name, record.rec_type, status, record.rec_headers.get_header("WARC-Target-URI")))
+    return found
+
+
+def documents(path: Path) -> dict[str, dict]:
+    store = EmbeddedStore(path)
+    store.open()
+    try:
+        return {d["_id"]: d for d in store.documents()}
+    finally:
+        store.close()
+
+
+def test_every_exchange_is_archived_and_files_rotate(tmp_path: Path) -> None:
+    links = generate(tmp_path / "site", articles=30)
+    with SiteServer.from_folder(tmp_path / "site") as server:
+        stats = live_crawl(tmp_path, server, "-s", "WARC_MAX_BYTES=25000")
+    found = records(tmp_path / "warc")
+    files = sorted({name for name, *_ in found})
+    assert len(files) >= 3, "WARC_MAX_BYTES did not rotate the files"
+    for name in files:  # each file opens with its own warcinfo record
+        assert next(kind for file, kind, *_ in found if file == name) == "warcinfo"
+    responses = {uri: status for _, kind, status, uri in found if kind == "response"}
+    requests = [uri for _, kind, _, uri in found if kind == "request"]
+    assert set(links) <= set(responses)
+    assert START_URL in responses
+    assert "http://news.china.com.cn/robots.txt" in responses
+    assert sorted(map(str, requests)) == sorted(str(uri) for _, kind, _, uri in found if kind == "response")
+    assert stats["warc/records"] == len(requests) * 2
+
+
+def test_a_warc_replays_into_the_same_stories(tmp_path: Path) -> None:
+    generate(tmp_path / "site", articles=20)
+    live = tmp_path / "live"
+    live.mkdir()
+    with SiteServer.from_folder(tmp_path / "site") as server:
+        live_crawl(live, server)
+    replayed = tmp_path / "replayed"
+    replayed.mkdir()
+    _, stats = crawl(replayed, live / "warc", "-s", f'HEADLINES_START_URLS={{"chinacomcn": ["{START_URL}"]}}')
+    assert stats.get("replay/missing", 0) == 0
+    assert stats["replay/hit"] > 20
+    original, copy = documents(live / "store.sqlite3"), documents(replayed / "store.sqlite3")
+    assert set(original) == set(copy)
+    for key, document in original.items():
+        assert copy[key]["title"] == document["title"]
+        assert copy[key]["body"] == document["body"]
+        assert copy[key]["photos"] == document["photos"]
+        # A replayed story was fetched when it was archived.
+        assert copy[key]["first_seen_at"] == document["first_seen_at"]
+
+
+def test_reparse_stores_an_archived_edit_as_a_new_revision_without_network(tmp_path: Path) -> None:
+    links = generate(tmp_path / "site", articles=12)
+    first = tmp_path / "first"
+    first.mkdir()
+    with SiteServer.from_folder(tmp_path / "site") as server:
+        live_crawl(first, server)
+    # The site edits one story; a later crawl (into another store) archives the edited page.
+    edited = tmp_path / "site" / "a3.html"
+    charset = "gbk" if b"charset=gbk" in edited.read_bytes() else "utf-8"
+    edited.write_bytes(
+        edited.read_bytes().replace(b"<!--enpcontent-->", "<!--enpcontent--><p>更正：本文已更新。</p>".encode(charset))
+    )
+    second = tmp_path / "second"
+    second.mkdir()
+    with SiteServer.from_folder(tmp_path / "site") as server:
+        live_crawl(second, server)
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "MONGO_DATABASE")}
+    environment.update(PYTHONPATH=str(ROOT), http_proxy="http://127.0.0.1:9")  # any network use would fail
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler", "reparse", str(second / "warc"), "--site", "chinacomcn",
+         "-s", f"EMBEDDED_STORE_PATH={first / 'store.sqlite3'}", "-s", f"SPILL_DIR={tmp_path / 'spill'}",
+         "-s", f"WARC_DIR={tmp_path / 'no-warc'}", "-s", "LOG_LEVEL=WARNING"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["stories_in_archive"] == len(links)
+    assert summary["store"].get("updated") == 1
+    stories = documents(first / "store.sqlite3")
+    edited_story = stories[SITE.key_for("http://news.china.com.cn/2025-06/04/content_120000003.htm")]
+    assert edited_story["revision"] == 2
+    assert edited_story["body"]["zh"][0] == "更正：本文已更新。"
+    assert all(d["revision"] == 1 for k, d in stories.items() if d is not edited_story)
+    assert not (tmp_path / "no-warc").exists(), "a reparse must not archive the archive again"

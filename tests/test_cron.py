@@ -1,0 +1,81 @@
+"""`python -m crawler cron` as crontab runs it: quiet when healthy, loud and non-zero when not,
+never two at once; and `python -m crawler report` over what the runs recorded."""
+
+from __future__ import annotations
+
+import fcntl
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.faultserver import SiteServer
+from bench.sitegen import START_URL, generate
+from crawler.cron import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, verdict
+from tests.conftest import ROOT
+from tests.live import FAST, live_env
+
+
+def cron(tmp_path: Path, server: SiteServer, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "crawler", "cron", "--data", str(tmp_path / "data"), "--max-runtime", "5m", "--"]
+    command += ["-a", "site=chinacomcn", "-s", f'HEADLINES_START_URLS={{"chinacomcn": ["{START_URL}"]}}']
+    command += ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", "-s", f"SPILL_DIR={tmp_path / 'spill'}"]
+    command += ["-s", f"WARC_DIR={tmp_path / 'warc'}", "-s", "HEALTH_MIN_HISTORY=2", *FAST, *extra]
+    return subprocess.run(command, cwd=ROOT, env=live_env(server), capture_output=True, text=True, timeout=300, check=False)
+
+
+def report(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "crawler", "report", "-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", *extra]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_healthy_runs_are_quiet_a_broken_site_is_reported_and_runs_never_overlap(tmp_path: Path) -> None:
+    generate(tmp_path / "site", articles=30)
+    with SiteServer.from_folder(tmp_path / "site") as server:
+        for _ in range(3):
+            done = cron(tmp_path, server)
+            assert done.returncode == EXIT_OK, done.stderr
+            assert done.stdout == "" and done.stderr == "", "a healthy run must print nothing (cron mails output)"
+
+        # The channel page is redesigned: the list no longer yields article links.
+        listing = tmp_path / "site" / "list1.html"
+        listing.write_bytes(listing.read_bytes().replace(b"<li><a href=", b"<li><a data-href="))
+        server.pages = type(server).from_folder(tmp_path / "site").pages
+        broken = cron(tmp_path, server)
+        assert broken.returncode == EXIT_DEGRADED, broken.stderr
+        assert "degraded:" in broken.stderr and "chinacomcn: links: 0 against a median of 33" in broken.stderr
+
+        # A run still holding the lock keeps the next one out.
+        lock_path = tmp_path / "data" / "cron.lock"
+        with lock_path.open("a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            locked = cron(tmp_path, server)
+        assert locked.returncode == EXIT_LOCKED
+        assert "another crawl holds" in locked.stderr
+
+    logs = sorted((tmp_path / "data" / "logs").glob("run-*.log"))
+    assert len(logs) == 4, "one log file per run"
+    assert all(log.with_suffix(".stats.json").exists() for log in logs)
+
+    table = report(tmp_path, "--html", str(tmp_path / "report.html"))
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0].split()[:4] == ["run", "started", "outlet", "health"]
+    assert sum(" DEGRADED " in line for line in lines) == 1
+    assert sum("chinacomcn" in line for line in lines) == 4
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 2  # stories per day, and coverage for the one outlet
+    assert "<polyline" in page and "DEGRADED" in page
+
+
+def test_verdict_maps_runs_to_exit_statuses() -> None:
+    healthy = {"finish_reason": "finished", "health/status": "ok", "health/findings": []}
+    assert verdict(0, healthy) == (EXIT_OK, [])
+    status, lines = verdict(
+        0, {**healthy, "health/status": "degraded", "health/findings": ["xinhua: links: 0 against a median of 40"]}
+    )
+    assert status == EXIT_DEGRADED and "xinhua: links: 0 against a median of 40" in lines
+    assert verdict(0, {**healthy, "finish_reason": "closespider_timeout"})[0] == EXIT_DEGRADED
+    assert verdict(0, {**healthy, "store/spilled": 3, "store/spill_file": "s.jsonl"})[0] == EXIT_DEGRADED
+    assert verdict(1, healthy)[0] == EXIT_FAILED
+    assert verdict(0, {**healthy, "finish_reason": "shutdown"})[0] == EXIT_FAILED
+    assert verdict(0, None)[0] == EXIT_FAILED
