@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Protocol, Self
 from urllib.parse import urlsplit
 
 
@@ -108,8 +108,16 @@ class _QuietServer(ThreadingHTTPServer):
         return
 
 
+class PageSource(Protocol):
+    """Where pages come from: a dict of Page (a replay folder) or a generated bench.sitegen.VirtualSite."""
+
+    def get(self, key: str) -> Any: ...
+
+    def __len__(self) -> int: ...
+
+
 class SiteServer:
-    def __init__(self, pages: dict[str, Page], faults: Faults | None = None) -> None:
+    def __init__(self, pages: PageSource, faults: Faults | None = None) -> None:
         self.pages = pages
         self.faults = faults or Faults()
         self.log = Log()

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import opencc
 
@@ -109,37 +112,83 @@ def _write(folder: Path, name: str, url: str, body: bytes, content_type: str) ->
     (folder / f"{name}.meta.json").write_text(json.dumps({"url": url, "content_type": content_type}), encoding="utf-8")
 
 
+@dataclass
+class SitePage:
+    url: str
+    body: bytes
+    content_type: str
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return {"url": self.url, "content_type": self.content_type}
+
+
+_BIG5 = opencc.OpenCC("s2t.json")
+
+
+class VirtualSite:
+    """The same site without files: pages are rendered when asked for, so a 100k-story site costs
+    no disk. `get(host + path)` is what bench.faultserver asks for."""
+
+    def __init__(self, articles: int, per_page: int = 40, seed: int = 1) -> None:
+        self.articles, self.per_page, self.seed = articles, per_page, seed
+        self.links: list[str] = []
+        for index in range(articles):
+            self.links.append(article_url(index))
+            if index % 10 == 9:
+                self.links.append(article_url(index, gateway=True))
+        self.pages = max(1, -(-len(self.links) // per_page))
+
+    def __len__(self) -> int:
+        return len(self.links) + self.pages + 1
+
+    def render(self, url: str) -> SitePage | None:
+        if url.endswith("/robots.txt"):
+            return SitePage(url, b"User-agent: *\nAllow: /\n", "text/plain") if "news.china.com.cn" in url else None
+        if match := re.search(r"/node_9000001(?:_(\d+))?\.htm$", url):
+            page = int(match[1] or 1)
+            if page > self.pages:
+                return None
+            chunk = self.links[(page - 1) * self.per_page : page * self.per_page]
+            return SitePage(url, list_html(page, self.pages, chunk).encode("utf-8"), "text/html; charset=utf-8")
+        if not (match := re.search(r"/content_(\d+)\.htm$", url)):
+            return None
+        index = int(match[1]) - 120000000
+        if not 0 <= index < self.articles or url != article_url(index, gateway=url.startswith(GATEWAY)):
+            return None
+        charset = "gbk" if index % 7 == 3 else "utf-8"
+        html = article_html(index, self.seed, charset)
+        if url.startswith(GATEWAY):
+            if index % 10 != 9:
+                return None
+            gate = _BIG5.convert(html).replace(f"charset={charset}", "charset=big5")
+            return SitePage(url, gate.encode("big5", errors="xmlcharrefreplace"), "text/html")
+        return SitePage(url, html.encode(charset), f"text/html; charset={charset}")
+
+    def get(self, key: str) -> SitePage | None:
+        """A page by `host/path` (bench.faultserver's key), or None."""
+        return self.render(f"http://{key}")
+
+
 def generate(folder: Path, articles: int, per_page: int = 40, seed: int = 1) -> list[str]:
     """Write the site; return the article URLs (gateway copies included) a full crawl must store."""
     folder.mkdir(parents=True, exist_ok=True)
-    to_big5 = opencc.OpenCC("s2t.json")
-    links: list[str] = []
-    for index in range(articles):
-        links.append(article_url(index))
-        gbk = index % 7 == 3
-        charset = "gbk" if gbk else "utf-8"
-        html = article_html(index, seed, charset)
-        _write(folder, f"a{index}", article_url(index), html.encode(charset), f"text/html; charset={charset}")
-        if index % 10 == 9:
-            links.append(article_url(index, gateway=True))
-            gate = to_big5.convert(html).replace(f"charset={charset}", "charset=big5")
-            _write(
-                folder,
-                f"g{index}",
-                article_url(index, gateway=True),
-                gate.encode("big5", errors="xmlcharrefreplace"),
-                "text/html",
-            )
-    pages = max(1, -(-len(links) // per_page))
-    for page in range(1, pages + 1):
-        chunk = links[(page - 1) * per_page : page * per_page]
-        url = START_URL if page == 1 else START_URL.replace(".htm", f"_{page}.htm")
-        _write(folder, f"list{page}", url, list_html(page, pages, chunk).encode("utf-8"), "text/html; charset=utf-8")
+    site = VirtualSite(articles, per_page, seed)
+    for url in site.links:
+        page = site.render(url)
+        assert page is not None
+        index = int(url.rsplit("_", 1)[1].removesuffix(".htm")) - 120000000
+        _write(folder, f"g{index}" if url.startswith(GATEWAY) else f"a{index}", url, page.body, page.content_type)
+    for number in range(1, site.pages + 1):
+        url = START_URL if number == 1 else START_URL.replace(".htm", f"_{number}.htm")
+        page = site.render(url)
+        assert page is not None
+        _write(folder, f"list{number}", url, page.body, page.content_type)
     (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n")
     (folder / "robots.meta.json").write_text(
         json.dumps({"url": "http://news.china.com.cn/robots.txt", "content_type": "text/plain"})
     )
-    return links
+    return site.links
 
 
 if __name__ == "__main__":

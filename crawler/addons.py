@@ -1,9 +1,11 @@
-"""Scrapy add-on applied before Scrapy logs its settings: wraps MONGO_URI so it never prints."""
+"""Scrapy add-on applied before Scrapy logs its settings: wraps MONGO_URI and REDIS_URL so their
+credentials never print, and switches to the shared Redis scheduler when DISTRIBUTED=redis."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from crawler import distributed
 from crawler.store.secrets import Secret
 
 if TYPE_CHECKING:
@@ -12,7 +14,9 @@ if TYPE_CHECKING:
 
 class HeadlinesAddon:
     def update_settings(self, settings: BaseSettings) -> None:
-        uri = settings.get("MONGO_URI")
-        if uri and not isinstance(uri, Secret):
-            # Same priority as the value it replaces, so -s and the environment keep their order.
-            settings.set("MONGO_URI", Secret(uri), priority=settings.getpriority("MONGO_URI") or "project")
+        for name in ("MONGO_URI", "REDIS_URL"):
+            uri = settings.get(name)
+            if uri and not isinstance(uri, Secret):
+                # Same priority as the value it replaces, so -s and the environment keep their order.
+                settings.set(name, Secret(uri), priority=settings.getpriority(name) or "project")
+        distributed.configure(settings)

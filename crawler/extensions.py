@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import socket
 import uuid
 from datetime import UTC, datetime
@@ -37,6 +38,9 @@ class StatsFile:
         return extension
 
     def write(self) -> None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        self.crawler.stats.set_value("process/peak_rss_mb", round(usage.ru_maxrss / 1024, 1))
+        self.crawler.stats.set_value("process/cpu_seconds", round(usage.ru_utime + usage.ru_stime, 2))
         stats: dict[str, Any] = self.crawler.stats.get_stats()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(

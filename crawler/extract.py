@@ -65,7 +65,7 @@ def repair_encoding(response: TextResponse) -> tuple[TextResponse, str | None]:
 
 def _implausible_characters(text: str) -> int:
     """Characters no state-media page prints: private-use code points and C1 controls."""
-    return sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or "\x80" <= ch <= "\x9f")
+    return len(_IMPLAUSIBLE.findall(text))
 
 
 def merge_stray_roots(response: TextResponse) -> None:
@@ -91,6 +91,8 @@ def merge_stray_roots(response: TextResponse) -> None:
 
 # Formats that arrive at article URLs when a site misroutes: images, PDFs, archives.
 _BINARY_MAGIC = re.compile(rb"^(?:\x89PNG|GIF8[79]a|\xff\xd8\xff|%PDF-|PK\x03\x04|\x1f\x8b|RIFF|\x00\x00\x01\x00|BM)")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+_IMPLAUSIBLE = re.compile("[\ue000-\uf8ff\x80-\x9f]")
 _TEXT_TYPES = re.compile(r"^(?:text/|application/(?:xhtml\+xml|xml|json|javascript)$|$)")
 
 
@@ -103,7 +105,7 @@ def not_html(response: Response) -> str | None:
     if not _TEXT_TYPES.match(content_type):
         return f"not an HTML page ({content_type})"
     # Control bytes in text are rare (a stray NUL); in a binary body they are everywhere.
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(_CONTROL_BYTES.findall(head))
     if head and controls > len(head) // 20:
         return "binary body, not HTML"
     return None

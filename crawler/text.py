@@ -31,6 +31,10 @@ def clean_text(raw: str | None) -> str:
     """Normalise whitespace as a reader sees it; never changes characters otherwise."""
     if not raw:
         return ""
+    # Most strings are already clean: printable (no line breaks, no zero-width or Unicode spaces),
+    # no doubled spaces, nothing to strip.
+    if raw.isprintable() and "  " not in raw and raw[0] != " " and raw[-1] != " ":
+        return raw
     text = raw.translate(_INVISIBLE)
     text = _HAN_LINEBREAK_GAP.sub("", text)
     # \s covers nbsp, ideographic space (U+3000) and the other Unicode spaces.
@@ -85,15 +89,27 @@ def to_simplified_chars(text: str) -> str:
     return converted
 
 
+@cache
+def _script_tables() -> tuple[frozenset[str], frozenset[str]]:
+    """Ideographs that exist only in traditional, and only in simplified, script (OpenCC's
+    character tables, read once: a page needs a set lookup per character, not two conversions)."""
+    han = "".join(chr(c) for r in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)) for c in range(r[0], r[1] + 1))
+    as_simplified = _converter("t2s.json").convert(han)
+    as_traditional = _converter("s2t.json").convert(han)
+    # Character tables map one character to one character, so the strings stay aligned.
+    traditional_only = frozenset(a for a, b in zip(han, as_simplified, strict=False) if a != b)
+    simplified_only = frozenset(a for a, b in zip(han, as_traditional, strict=False) if a != b)
+    return traditional_only, simplified_only
+
+
 def chinese_script(text: str) -> Literal["zh-Hans", "zh-Hant"] | None:
     """Which script a Chinese text is written in, judged by characters that differ between them."""
-    chars = "".join(sorted(set(_HAN_RE.findall(text))))
+    # The first few thousand characters say it: a page is written in one script.
+    chars = set(_HAN_RE.findall(text[:4000]))
     if not chars:
         return None
-    as_simplified = _converter("t2s.json").convert(chars)
-    as_traditional = _converter("s2t.json").convert(chars)
-    traditional_only = sum(a != b for a, b in zip(chars, as_simplified, strict=False))
-    simplified_only = sum(a != b for a, b in zip(chars, as_traditional, strict=False))
+    traditional, simplified = _script_tables()
+    traditional_only, simplified_only = len(chars & traditional), len(chars & simplified)
     if traditional_only == simplified_only == 0:
         return "zh-Hans"  # only characters common to both scripts; simplified is the default
     return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"
@@ -131,13 +147,12 @@ def looks_like_mojibake(text: str) -> bool:
     Real Chinese text encoded as GB18030 is almost never valid UTF-8 (its lead and trail bytes do
     not line up), so a clean round trip that yields other ideographs is the mojibake signature.
     """
-    if han_count(text) < 4:
-        return False
     try:
+        # Tried first: for real text the decode fails within a few bytes, cheaper than counting.
         repaired = text.encode("gb18030").decode("utf-8")
     except UnicodeError:
         return False
-    return repaired != text and han_count(repaired) > 0
+    return repaired != text and han_count(text) >= 4 and han_count(repaired) > 0
 
 
 def repair_mojibake(text: str) -> str | None:
@@ -165,9 +180,13 @@ def repair_mojibake(text: str) -> str | None:
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=512)
 def fold_for_hash(text: str) -> str:
     """Script-, vocabulary-, width- and punctuation-insensitive form of a text, for near-duplicate
-    hashing and for telling a converted copy from an edit."""
+    hashing and for telling a converted copy from an edit.
+
+    Remembered for a few hundred texts: the normalise pipeline folds a body for its content hash
+    and the store folds the same body again for its fingerprint, moments later."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", to_simplified(text)).casefold())
 
 

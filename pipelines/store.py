@@ -24,13 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler import journal
 from crawler.items import Article, Removal
+from crawler.serialize import to_jsonable
 from crawler.signals import not_an_article, story_removed
 from crawler.store import Store, StoreUnavailable, WriteReport, store_for
 
@@ -69,7 +69,7 @@ def strip_type(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def as_record(item: Article | Removal) -> dict[str, Any]:
-    return {"type": "removal" if isinstance(item, Removal) else "article", **ItemAdapter(item).asdict()}
+    return {"type": "removal" if isinstance(item, Removal) else "article", **to_jsonable(item)}
 
 
 class StorePipeline:

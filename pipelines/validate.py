@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from crawler import sites
@@ -13,6 +13,9 @@ from pipelines.errors import ForeignHost, GarbledText, InvalidArticle, MissingBo
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 class ValidatePipeline:
@@ -49,16 +52,16 @@ class ValidatePipeline:
         text = sum(len(p) for paragraphs in item.body.values() for p in paragraphs)
         if text < self.min_body_chars:
             raise MissingBody(f"body of {text} characters: {item.url}")
-        dump = json.dumps([item.title, item.body, [p.caption for p in item.photos]], ensure_ascii=False)
-        if "\ufffd" in dump:
-            raise GarbledText(f"replacement characters in the text: {item.url}")
+        captions = [p.caption for p in item.photos if p.caption]
         texts = [*item.title.values(), *(p for paragraphs in item.body.values() for p in paragraphs)]
+        if any("\ufffd" in text for text in (*texts, *captions)):
+            raise GarbledText(f"replacement characters in the text: {item.url}")
         if any(looks_like_mojibake(text) for text in texts):
             raise GarbledText(f"UTF-8 read as GBK (mojibake) in the text: {item.url}")
         joined = "".join(texts)
         # Private-use code points are what a wrong GB18030 decode leaves; a few 〓 are characters a
         # page lost upstream, many mean the text itself is beyond repair.
-        private_use = sum(1 for ch in joined if "\ue000" <= ch <= "\uf8ff")
+        private_use = len(_PRIVATE_USE.findall(joined))
         if private_use > 2:
             raise GarbledText(f"{private_use} private-use characters (a wrong decode) in the text: {item.url}")
         lost = joined.count("〓")

@@ -25,8 +25,9 @@ from crawler import sites
 from crawler.extract import parse_response
 from crawler.merge import merge_pages
 from crawler.middlewares import AlreadyStored
+from crawler.offload import take_parsed
 from crawler.signals import not_an_article, story_removed
-from crawler.sites.base import ArticleResult, ListResult, OtherResult, StandardSite
+from crawler.sites.base import ArticleResult, ListResult, OtherResult, ParseResult, StandardSite
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -37,10 +38,14 @@ if TYPE_CHECKING:
 
     from crawler.items import Article
 
-# Order of work: finish stories already open, then read lists, then fetch articles.
+# Order of work: finish stories already open, then read the headline pages, then fetch articles,
+# and only then turn a list's page. A list's stories are fetched before its next page is read, so
+# the newest stories come first and the queue holds about one list page of links, however deep the
+# archive (reading every list page first queued all of a 100k-story backfill in memory).
 PRIORITY_MORE_PAGES = 20
 PRIORITY_LIST = 10
 PRIORITY_ARTICLE = 0
+PRIORITY_NEXT_LIST = -10
 
 
 def _stat_name(text: str) -> str:
@@ -97,9 +102,14 @@ class HeadlinesSpider(scrapy.Spider):
             for url, key in self._archived_stories():
                 yield self._request(url, key, self.parse_article, PRIORITY_ARTICLE, "article")
             return
+        distributed = getattr(self.crawler, "distributed", None)
+        if distributed is not None and not distributed.should_seed():
+            return  # another worker of this distributed run yields the headline pages
         for site in self.sites:
             for url in overrides.get(site.key) or site.headline_urls:
-                yield self._request(url, site.key, self.parse_list, PRIORITY_LIST, "list", list_page=1)
+                request = self._request(url, site.key, self.parse_list, PRIORITY_LIST, "list", list_page=1)
+                # Read again when a stopped run continues (its "seen" holds it): the newest stories.
+                yield request.replace(dont_filter=True)
 
     def _archived_stories(self) -> list[tuple[str, str]]:
         """First pages of the stories in the replay archive, for the selected outlets."""
@@ -132,11 +142,17 @@ class HeadlinesSpider(scrapy.Spider):
             meta={"download_slot": site, "headlines_kind": kind},
         )
 
+    @staticmethod
+    def _parsed(response: Response, site: str) -> ParseResult:
+        """What an extraction worker made of the page (crawler/offload.py), else a parse here."""
+        parsed = take_parsed(response)
+        return parsed if parsed is not None else parse_response(response, site)
+
     def _count(self, site: str, what: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"site/{site}/{what}", count)
 
     def parse_list(self, response: Response, site: str, list_page: int) -> Iterator[scrapy.Request | Article]:
-        result = parse_response(response, site)
+        result = self._parsed(response, site)
         if isinstance(result, ArticleResult):  # a start URL that is itself a story
             yield from self._article(result, site)
             return
@@ -150,12 +166,12 @@ class HeadlinesSpider(scrapy.Spider):
             yield self._request(url, site, self.parse_article, PRIORITY_ARTICLE, "article")
         if list_page < self.max_list_pages:
             for url in result.next:
-                yield self._request(url, site, self.parse_list, PRIORITY_LIST, "list", list_page=list_page + 1)
+                yield self._request(url, site, self.parse_list, PRIORITY_NEXT_LIST, "list", list_page=list_page + 1)
         elif result.next:
             self._count(site, "links/list_pages_beyond_limit", len(result.next))
 
     def parse_article(self, response: Response, site: str) -> Iterator[scrapy.Request | Article]:
-        result = parse_response(response, site)
+        result = self._parsed(response, site)
         if isinstance(result, ArticleResult):
             if response.request is not None and (redirects := response.meta.get("redirect_urls")):
                 result.item.redirected_from = list(redirects)
@@ -190,7 +206,7 @@ class HeadlinesSpider(scrapy.Spider):
     def parse_more(
         self, response: Response, site: str, pages: list[Article], remaining: list[str]
     ) -> Iterator[scrapy.Request | Article]:
-        result = parse_response(response, site)
+        result = self._parsed(response, site)
         if isinstance(result, ArticleResult):
             self._count(site, "pages/article_continuation")
             pages = [*pages, result.item]

@@ -19,7 +19,7 @@ import pytest
 
 from crawler.extract import build_response
 from crawler.store import EmbeddedStore, MongoStore, Store
-from tests.servers import MongoServer, start_server
+from tests.servers import MongoServer, RedisServer, start_redis, start_server
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -149,3 +149,15 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if isinstance(opened, MongoStore) and opened.client is not None:
         opened.client.drop_database(opened.database_name)
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server, how = start_redis(tmp_path_factory.mktemp("redis"))
+    if server is None:
+        message = f"NO REDIS, distributed tests NOT RUN: {how}"
+        if os.environ.get("HEADLINES_REQUIRE_REDIS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    yield server
+    server.stop()

@@ -1,4 +1,4 @@
-"""Real MongoDB-wire servers for the storage tests (never a mock client).
+"""Real servers for the tests (never a mock client): a MongoDB-wire server, and Redis.
 
 In order of preference: MONGO_URI when set; `mongod` when it is on PATH; else FerretDB v1 with its
 SQLite backend, started on a free loopback port. FerretDB comes from the Go module proxy; a plain
@@ -144,6 +144,43 @@ def start_server(workdir: Path) -> tuple[MongoServer | None, str]:
     server = MongoServer("ferretdb", uri, command, data)
     server.start()
     return server, f"FerretDB {FERRETDB_VERSION} ({binary})"
+
+
+class RedisServer:
+    """A private redis-server (Debian's package) on a free loopback port, nothing saved to disk."""
+
+    def __init__(self, binary: str, workdir: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        command = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        command += ["--dir", str(workdir), "--protected-mode", "yes"]
+        log = (workdir / "redis.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=log)
+        log.close()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start; see {workdir / 'redis.log'}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+
+
+def start_redis(workdir: Path) -> tuple[RedisServer | None, str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        return None, "redis-server is not installed (Debian: apt-get install redis-server)"
+    return RedisServer(binary, workdir), binary
 
 
 if __name__ == "__main__":

@@ -82,12 +82,49 @@ def test_killed_crawl_resumes_from_its_job_directory_and_loses_nothing(tmp_path:
     assert {d["_id"] for d in documents} == keys
     assert all(d["revision"] == 1 for d in documents)
     assert stats["store/recovered_from_journal"] == len(in_journal)
+    # The dead run's disk queue was torn mid-write: not resumed from (crawler/jobdir.py).
+    assert stats["jobdir/unclean_queue_discarded"] == 1
+    assert "log_count/ERROR" not in stats
     # What the killed run had parsed was stored from its journal, not fetched again ...
     refetched = {url for url in in_journal if attempts_after.get(_server_key(url)) != attempts_before.get(_server_key(url))}
     assert refetched == set()
     # ... and everything else was fetched by the resumed run.
     assert all(attempts_after.get(_server_key(url)) for url in links)
     assert not list((tmp_path / "spill").glob("journal-*.jsonl")), "journals left behind after a clean run"
+
+
+def test_a_crawl_stopped_gracefully_continues_its_queue(tmp_path: Path) -> None:
+    links = generate(tmp_path / "site", articles=80)
+    keys = {SITE.key_for(url) for url in links}
+    jobdir = tmp_path / "job"
+    with SiteServer.from_folder(tmp_path / "site", Faults(delay=0.05)) as server:
+        command = live_command(tmp_path, "-s", f"JOBDIR={jobdir}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+        crawl = subprocess.Popen(command, cwd=ROOT, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while sum(n for url, n in server.log.attempts.items() if "content_" in url) < 25:
+            assert crawl.poll() is None, "the crawl ended before it could be stopped"
+            assert time.monotonic() < deadline, "the crawl made no progress"
+            time.sleep(0.05)
+        crawl.send_signal(signal.SIGTERM)  # Scrapy's graceful stop: in-flight requests finish
+        assert crawl.wait(timeout=60) == 0
+        assert not (jobdir / "headlines.running").exists(), "a clean stop left the running marker"
+        assert (jobdir / "requests.queue" / "active.json").exists(), "no saved queue to continue"
+        assert (jobdir / "requests.seen").stat().st_size > 0, "no memory of what the stopped run fetched"
+        first = len(stored(tmp_path))
+        assert 0 < first < len(keys)
+
+        stats = live_crawl(tmp_path, server, "-s", f"JOBDIR={jobdir}")
+        attempts = dict(server.log.attempts)
+
+    assert "jobdir/unclean_queue_discarded" not in stats
+    assert "log_count/ERROR" not in stats
+    documents = stored(tmp_path)
+    assert {d["_id"] for d in documents} == keys
+    assert all(d["revision"] == 1 for d in documents)
+    assert all(attempts.get(_server_key(url)) == 1 for url in links), "a story was fetched twice"
+    # Finished: the next run starts afresh (lists read again, stored stories skipped by the store).
+    assert not (jobdir / "requests.seen").exists()
+    assert not (jobdir / "headlines.running").exists()
 
 
 def _server_key(url: str) -> str:

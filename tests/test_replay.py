@@ -97,3 +97,13 @@ def test_list_page_limit_is_honoured(tmp_path: Path) -> None:
     # Only the three start pages are read as lists; the channels they link to are counted, not entered.
     assert stats["site/chinacomcn/pages/list"] == 3
     assert stats["site/chinacomcn/links/list_pages_beyond_limit"] == 4
+
+
+def test_replay_with_extraction_workers_gives_the_same_items(tmp_path: Path) -> None:
+    items, stats = crawl(tmp_path, SITE, "-s", "EXTRACT_PROCESSES=2")
+    check(items, stats)
+    # Every list, article and continuation page was parsed in a worker, none again in-process.
+    parsed_pages = sum(v for k, v in stats.items() if k.startswith("site/chinacomcn/pages/"))
+    assert stats["extract/offloaded"] == parsed_pages
+    assert stats["process/extract_workers"] == 2
+    assert "extract/worker_errors" not in stats

@@ -13,7 +13,7 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler.items import Article
-from spiders.headlines import PRIORITY_ARTICLE, PRIORITY_LIST, PRIORITY_MORE_PAGES, HeadlinesSpider
+from spiders.headlines import PRIORITY_ARTICLE, PRIORITY_LIST, PRIORITY_MORE_PAGES, PRIORITY_NEXT_LIST, HeadlinesSpider
 from tests.conftest import FIXTURES, Case
 
 
@@ -45,6 +45,7 @@ def test_start_requests_cover_simplified_and_gateway_headlines(spider: Headlines
     assert "http://big5.china.com.cn/gate/big5/xitheory.china.com.cn/" in urls
     assert all(r.meta["download_slot"] == "chinacomcn" for r in requests)
     assert all(r.callback == spider.parse_list for r in requests)
+    assert all(r.priority == PRIORITY_LIST > PRIORITY_ARTICLE for r in requests)
 
 
 def test_list_page_yields_articles_then_next_page(spider: HeadlinesSpider) -> None:
@@ -57,7 +58,8 @@ def test_list_page_yields_articles_then_next_page(spider: HeadlinesSpider) -> No
         "http://xitheory.china.com.cn/2025-06/06/content_117913000.htm",
     ]
     assert [r.url for r in lists] == ["http://xitheory.china.com.cn/node_1003891_2.htm"]
-    assert lists[0].priority == PRIORITY_LIST > articles[0].priority == PRIORITY_ARTICLE
+    # A list's stories before its next page (newest first; the queue stays one page deep).
+    assert lists[0].priority == PRIORITY_NEXT_LIST < articles[0].priority == PRIORITY_ARTICLE
     assert lists[0].cb_kwargs == {"site": "chinacomcn", "list_page": 2}
     # The sidebar's hot links are not headlines.
     assert not any("117899880" in r.url for r in out)
@@ -106,3 +108,15 @@ def test_replay_argument_swaps_the_network_for_the_archive() -> None:
     assert crawler.settings.getdict("DOWNLOAD_HANDLERS")["http"] == "crawler.replay.ReplayDownloadHandler"
     assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0
     assert not crawler.settings.getbool("AUTOTHROTTLE_ENABLED")
+
+
+@pytest.mark.parametrize(
+    "callback", ["parse_list", "parse_article", "parse_more", "on_more_error", "start"], ids=lambda name: name
+)
+def test_no_callback_is_a_generator_that_returns_a_value(callback: str) -> None:
+    # The check Scrapy would make on every response (WARN_ON_GENERATOR_RETURN_VALUE, switched off
+    # in crawler/settings.py for its cost), made once here.
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    function = getattr(HeadlinesSpider, callback)
+    assert not is_generator_with_return_value(function)

@@ -19,6 +19,7 @@ from crawler.blocks import Block, blocks_from, element_text
 from crawler.bylines import Field, dedupe, parse_fields, people
 from crawler.dates import FoundTime, find_best_time, find_time
 from crawler.items import Article, Byline, Photo
+from crawler.selectors import exists, select
 from crawler.text import chinese_script, clean_text, detect_language, repair_mojibake
 from crawler.urls import canonical_url, host_in, host_of, unwrap_gateway, url_key
 
@@ -59,6 +60,7 @@ _URL_DATES = (
     re.compile(r"/(?P<y>20\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
     re.compile(r"/(?P<y>20\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)/"),
 )
+_GB_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312", "cp936"})
 _ENDS_HTML = re.compile(rb"</html\s*>\s*$", re.IGNORECASE)
 _SOFT_404 = re.compile(
     r"404|not found|页面不存在|頁面不存在|页面没有找到|找不到|已删除或过期|已刪除或過期|访问的页面", re.IGNORECASE
@@ -130,18 +132,26 @@ class ArticleLayout:
         self.url = response.url
         self.warnings: list[str] = []
         self._skip: set[HtmlElement] | None = None
+        self._found: dict[str, list[Any]] = {}
+
+    def find(self, css: str) -> list[Any]:
+        """`select` on this page, remembered: several pieces of a layout ask for the same elements."""
+        found = self._found.get(css)
+        if found is None:
+            found = self._found[css] = select(self.selector, css)
+        return found
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return any(selector.css(css) for css in cls.body_css)
+        return any(exists(selector, css) for css in cls.body_css)
 
     # -- pieces a layout may override -------------------------------------------------------------
 
     def first_text(self, selectors: tuple[str, ...], sep: str = "") -> str:
         skip = self._skip_set()
         for css in selectors:
-            for node in self.selector.css(css):
-                if text := element_text(node.root, sep, skip):
+            for node in self.find(css):
+                if text := element_text(node, sep, skip):
                     return text
         return ""
 
@@ -151,11 +161,11 @@ class ArticleLayout:
         return self._skip
 
     def title(self) -> str:
-        title = next((t for css in self.title_css for n in self.selector.css(css) if (t := element_text(n.root))), "")
+        title = next((t for css in self.title_css for n in self.find(css) if (t := element_text(n))), "")
         if not title:
-            title = clean_text(self.selector.css('meta[property="og:title"]::attr(content)').get())
+            title = clean_text(next(iter(self.find('meta[property="og:title"]::attr(content)')), ""))
         if not title:
-            title = clean_text(self.selector.css("title::text").get())
+            title = clean_text(next(iter(self.find("title::text")), ""))
             if self.title_suffix:
                 title = self.title_suffix.sub("", title)
             if title:
@@ -166,7 +176,7 @@ class ArticleLayout:
         texts: list[str] = []
         skip = self._skip_set()
         for css in self.info_css:
-            texts.extend(t for node in self.selector.css(css) if (t := element_text(node.root, " ", skip)))
+            texts.extend(t for node in self.find(css) if (t := element_text(node, " ", skip)))
             if texts:
                 break
         return texts
@@ -197,13 +207,13 @@ class ArticleLayout:
 
     def body_nodes(self) -> list[HtmlElement | str] | None:
         for css in self.body_css:
-            nodes = self.selector.css(css)
+            nodes = self.find(css)
             if nodes:
-                return [nodes[0].root]
+                return [nodes[0]]
         return None
 
     def skip_nodes(self) -> list[HtmlElement]:
-        return [n.root for css in self.skip_css for n in self.selector.css(css)]
+        return [n for css in self.skip_css for n in self.find(css)]
 
     def blocks(self) -> list[Block] | None:
         nodes = self.body_nodes()
@@ -222,8 +232,8 @@ class ArticleLayout:
     def credit_bylines(self, lang: str | None) -> list[Byline]:
         bylines: list[Byline] = []
         for css in self.credit_css:
-            for node in self.selector.css(css):
-                text = element_text(node.root, " ")
+            for node in self.find(css):
+                text = element_text(node, " ")
                 for f in parse_fields(text.strip("【】[]()（）")):
                     if f.kind in ("editor", "reporter", "author", "photographer", "translator") and f.value:
                         bylines.extend(people(f.value, f.kind, lang))
@@ -231,8 +241,8 @@ class ArticleLayout:
 
     def section(self) -> list[str]:
         for css in self.breadcrumb_css:
-            for node in self.selector.css(css):
-                parts = [clean_text(t) for t in node.css("a::text, a *::text, span.current::text, em::text").getall()]
+            for node in self.find(css):
+                parts = [clean_text(t) for t in select(node, "a::text, a *::text, span.current::text, em::text")]
                 parts = [self.breadcrumb_noise.sub("", p).strip(">»›/| ") for p in parts]
                 parts = [p for p in parts if p and p not in {">", "»", "›", "&gt;"}]
                 if parts:
@@ -248,7 +258,7 @@ class ArticleLayout:
         title = self.title()
         assembled = assemble(blocks, page_title=title or None, boilerplate=self.boilerplate, junk_image=self.is_junk_image)
         text_length = sum(len(p) for paragraphs in assembled.body.values() for p in paragraphs)
-        page_title = title or clean_text(self.selector.css("title::text").get())
+        page_title = title or clean_text(next(iter(self.find("title::text")), ""))
         if not assembled.body and not any(p.caption for p in assembled.photos):
             if _SOFT_404.search(page_title):
                 return OtherResult("soft 404 (error page served as 200)")
@@ -276,7 +286,9 @@ class ArticleLayout:
         languages = [(chinese_script(zh_text) or "zh-Hans") if lang == "zh" else lang for lang in assembled.languages]
         canonical = self.site.canonical_url(self.url)
         assembled_title, assembled_body, photos = assembled.title, assembled.body, assembled.photos
-        assembled_title, assembled_body, repaired = _repair_mixed_encoding(assembled_title, assembled_body, photos)
+        repaired = 0
+        if self.response.encoding in _GB_ENCODINGS:  # UTF-8 paragraphs hide only in pages read as GB
+            assembled_title, assembled_body, repaired = _repair_mixed_encoding(assembled_title, assembled_body, photos)
         if repaired:
             warnings.append(f"decoding: {repaired} paragraph(s) were UTF-8 inside a {self.response.encoding} page; repaired")
         lost = _count_replacement_chars(assembled_title, assembled_body, photos)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, StandardSite
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class CgtnArticle(ArticleLayout):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("#cmsMainContent"))
+        return exists(selector, "#cmsMainContent")
 
     def field_bylines(self, fields: list[Field], lang: str | None) -> list[Byline]:
         from crawler.bylines import people

@@ -18,6 +18,7 @@ from parsel import Selector
 
 from crawler.bylines import Field, people
 from crawler.dates import FoundTime, find_time
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
 from crawler.text import clean_text, zh_variants
 from crawler.urls import unwrap_gateway
@@ -201,7 +202,7 @@ class Inform2022Article(ChinaComCnArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("div.inform"))
+        return exists(selector, "div.inform")
 
 
 class InfoLineArticle(ChinaComCnArticle):
@@ -211,7 +212,7 @@ class InfoLineArticle(ChinaComCnArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("#pubtime_baidu, .info, .articleInfo, .artInfo, div[class^=artiInfo]"))
+        return exists(selector, "#pubtime_baidu, .info, .articleInfo, .artInfo, div[class^=artiInfo]")
 
 
 class ChinaComCn(StandardSite):

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from crawler.bylines import people
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class EnglishArticle(ChinaDailyArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css(".lft_art, span.info_l"))
+        return exists(selector, ".lft_art, span.info_l")
 
     def _parts(self) -> list[str]:
         return [p.strip() for p in self.first_text(self.info_css, " ").split("|")]
@@ -85,7 +86,7 @@ class ChineseArticle(ChinaDailyArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("h1.dabiaoti, div.fenx .xinf-le"))
+        return exists(selector, "h1.dabiaoti, div.fenx .xinf-le")
 
 
 class ChinaDaily(StandardSite):

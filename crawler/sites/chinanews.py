@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, StandardSite
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class ChinaNewsArticle(ArticleLayout):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("div.left_zw, .content_desc"))
+        return exists(selector, "div.left_zw, .content_desc")
 
 
 class ChinaNews(StandardSite):

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from crawler.bylines import people
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, StandardSite
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class GlobalTimesArticle(ArticleLayout):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("div.article_right, div.article_title"))
+        return exists(selector, "div.article_right, div.article_title")
 
     def _byline(self) -> str:
         return re.sub(r"^By\s+", "", self.first_text(("span.byline",), " "), flags=re.IGNORECASE).strip()

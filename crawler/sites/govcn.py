@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from crawler.dates import FoundTime, find_time
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, StandardSite
 from crawler.text import clean_text
 
@@ -48,7 +49,7 @@ class GovCnArticle(ArticleLayout):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("#UCAP-CONTENT, div.pages_content"))
+        return exists(selector, "#UCAP-CONTENT, div.pages_content")
 
     def title(self) -> str:
         declared = clean_text(self.selector.css('meta[name="ArticleTitle"]::attr(content)').get())
@@ -122,7 +123,7 @@ class GovCnEnglishArticle(ArticleLayout):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("#Content")) and not selector.css("#UCAP-CONTENT, div.pages_content")
+        return exists(selector, "#Content") and not exists(selector, "#UCAP-CONTENT, div.pages_content")
 
     def source(self, fields: list[Field]) -> str | None:
         for text in self.info_texts():

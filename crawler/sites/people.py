@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from crawler.assemble import SHARED_BOILERPLATE
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
 from crawler.text import clean_text, zh_variants
 
@@ -78,7 +79,7 @@ class Rm2020Article(PeopleArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css(".rm_txt_con"))
+        return exists(selector, ".rm_txt_con")
 
     def field_bylines(self, fields: list[Field], lang: str | None) -> list:  # type: ignore[type-arg]
         from crawler.bylines import people
@@ -101,7 +102,7 @@ class Wb2016Article(PeopleArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("#rwb_zw, .text_title"))
+        return exists(selector, "#rwb_zw, .text_title")
 
     def field_bylines(self, fields: list[Field], lang: str | None) -> list:  # type: ignore[type-arg]
         from crawler.bylines import people
@@ -122,7 +123,7 @@ class HealthArticle(PeopleArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css(".articleCont .artDet"))
+        return exists(selector, ".articleCont .artDet")
 
 
 class CpcArticle(PeopleArticle):
@@ -137,7 +138,7 @@ class CpcArticle(PeopleArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css(".text_c .show_text, #p_publishtime"))
+        return exists(selector, ".text_c .show_text, #p_publishtime")
 
 
 class EnglishArticle(PeopleArticle):
@@ -152,7 +153,7 @@ class EnglishArticle(PeopleArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css(".d2txtCon"))
+        return exists(selector, ".d2txtCon")
 
     def source(self, fields: list[Field]) -> str | None:
         # "(People's Daily Online) 11:35, November 23, 2022"

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, StandardSite
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class ClassicArticle(QiushiArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("div.highlight, .appellation"))
+        return exists(selector, "div.highlight, .appellation")
 
 
 class DetailArticle(QiushiArticle):
@@ -50,7 +51,7 @@ class DetailArticle(QiushiArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("#detail, #detailContent"))
+        return exists(selector, "#detail, #detailContent")
 
 
 # New-scheme stories live at the site root; list pages link them with bare relative hrefs

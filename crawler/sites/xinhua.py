@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 from crawler.assemble import SHARED_BOILERPLATE
 from crawler.dates import FoundTime, find_time
+from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, ListResult, StandardSite, absolute_links, unique
 from crawler.text import clean_text, zh_variants
 
@@ -83,7 +84,7 @@ class Detail2020Article(XinhuaArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("div.header-time, div.head-line"))
+        return exists(selector, "div.header-time, div.head-line")
 
     def published(self, fields: list[Field]) -> FoundTime | None:
         year = clean_text(self.selector.css(".header-time .year ::text").get())
@@ -109,7 +110,7 @@ class Regional2024Article(XinhuaArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("h1#title")) and bool(selector.css("#detailContent, #detail"))
+        return exists(selector, "h1#title") and exists(selector, "#detailContent, #detail")
 
 
 class Xl2019Article(XinhuaArticle):
@@ -124,7 +125,7 @@ class Xl2019Article(XinhuaArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("div.h-title, #p-detail"))
+        return exists(selector, "div.h-title, #p-detail")
 
 
 class DetailContentArticle(XinhuaArticle):
@@ -139,7 +140,7 @@ class DetailContentArticle(XinhuaArticle):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.css("#detailContent, #detail"))
+        return exists(selector, "#detailContent, #detail")
 
 
 class Xinhua(StandardSite):

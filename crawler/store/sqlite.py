@@ -70,6 +70,11 @@ class EmbeddedStore(Store):
         self.connection: sqlite3.Connection | None = None
         # The pipeline writes from a worker thread while the incremental middleware reads from another.
         self.lock = threading.RLock()
+        # The middleware asks about every article URL; in WAL mode a second connection reads the last
+        # commit without waiting for a batch write to finish (one connection would queue each ask
+        # behind the whole batch: measured, a tenth of a fast crawl's time spent waiting).
+        self.reader: sqlite3.Connection | None = None
+        self.read_lock = threading.Lock()
 
     def describe(self) -> str:
         return f"embedded SQLite store {self.path}"
@@ -81,10 +86,15 @@ class EmbeddedStore(Store):
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute("PRAGMA synchronous=NORMAL")
             self.connection.executescript(SCHEMA)
+            self.reader = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         except (OSError, sqlite3.Error) as error:
             raise StoreUnavailable(f"cannot use {self.describe()}: {error}") from None
 
     def close(self) -> None:
+        with self.read_lock:
+            if self.reader is not None:
+                self.reader.close()
+                self.reader = None
         with self.lock:
             if self.connection is not None:
                 self.connection.close()
@@ -196,10 +206,12 @@ class EmbeddedStore(Store):
         return report
 
     def fetched(self, url: str) -> FetchedUrl | None:
-        with self.lock:
-            row = self.db.execute(
-                "SELECT status, key, first_fetched_at, last_fetched_at FROM article_urls WHERE url = ?", (url,)
-            ).fetchone()
+        with self.read_lock:
+            row = (
+                (self.reader or self.db)
+                .execute("SELECT status, key, first_fetched_at, last_fetched_at FROM article_urls WHERE url = ?", (url,))
+                .fetchone()
+            )
         if row is None:
             return None
         return FetchedUrl(

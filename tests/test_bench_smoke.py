@@ -1,0 +1,56 @@
+"""The benchmark scripts run and print their figures (tiny sizes; no timing is asserted here).
+
+The figures themselves are for people: `python -m bench.crawl_bench`, `bench.extract_bench` and
+`bench.store_bench` print them (README, "Performance")."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.servers import MongoServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_bench(*arguments: str, env: dict[str, str] | None = None) -> str:
+    environment = {k: v for k, v in os.environ.items() if k != "MONGO_URI"}
+    environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
+    done = subprocess.run(
+        [sys.executable, "-m", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_crawl_bench_compares_with_bare_scrapy_and_reruns_without_article_requests() -> None:
+    out = run_bench("bench.crawl_bench", "--articles", "30", "--rss", "20,40")
+    rows = dict(re.findall(r"^(bare Scrapy|headlines, workers|headlines rerun|headlines)\s+(\d+)", out, re.MULTILINE))
+    # 30 stories + 3 gateway copies + 1 list page + robots.txt: every crawler saw the whole site.
+    assert rows["bare Scrapy"] == rows["headlines"] == rows["headlines, workers"], out
+    assert int(rows["headlines"]) >= 34, out
+    assert "incremental rerun: 0 article requests" in out
+    assert re.search(r"^headlines / ceiling pages/s: \d+\.\d\d", out, re.MULTILINE), out
+    assert re.search(r"^peak RSS 40 / 20 stories: \d+\.\d\dx", out, re.MULTILINE), out
+
+
+def test_extract_bench_times_every_contender() -> None:
+    out = run_bench("bench.extract_bench", "--repeat", "1", "--synthetic", "10")
+    for page_set in ("fixtures", "synthetic"):
+        assert re.search(rf"^{page_set}: \d+ pages", out, re.MULTILINE), out
+    for contender in ("lxml.html.fromstring", "headlines parse_page", "trafilatura.extract"):
+        assert len(re.findall(rf"^  {re.escape(contender)}\s+\d+\.\d+ ms/page", out, re.MULTILINE)) == 2, out
+
+
+def test_store_bench_compares_the_store_with_insert_many(mongo_server: MongoServer) -> None:
+    out = run_bench(
+        "bench.store_bench", "--items", "40", "--batch", "10", "--unchanged", "10", env={"MONGO_URI": mongo_server.uri}
+    )
+    assert re.search(r"^raw insert_many\s+\d+ items/s", out, re.MULTILINE), out
+    assert re.search(r"^store, first write\s+\d+ items/s .* ratio to raw: \d+\.\d\d", out, re.MULTILINE), out
+    assert re.search(r"^embedded, first write\s+\d+ items/s", out, re.MULTILINE), out

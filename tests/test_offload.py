@@ -1,0 +1,71 @@
+"""Extraction workers (crawler/offload.py): results hang on the response, failures fall back."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from crawler.extract import parse_response
+from crawler.offload import ExtractionOffloadMiddleware, take_parsed
+from crawler.sites.base import ArticleResult
+from tests.conftest import page_cases
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+ARTICLE = next(case for case in page_cases("article") if case.path.name == "article_news_2022_template_big5gate")
+
+
+@pytest.fixture
+def middleware() -> Iterator[ExtractionOffloadMiddleware]:
+    crawler = get_crawler(settings_dict={"EXTRACT_PROCESSES": 1})
+    crawler.stats.open_spider()
+    offload = ExtractionOffloadMiddleware.from_crawler(crawler)
+    yield offload
+    offload.close(None)
+
+
+def _exchange(kind: str = "article") -> Any:
+    response = ARTICLE.response()
+    request = Request(response.url, meta={"headlines_kind": kind}, cb_kwargs={"site": "chinacomcn"})
+    return request, response.replace(request=request)
+
+
+def test_a_worker_parses_the_page_as_the_crawling_process_would(middleware: ExtractionOffloadMiddleware) -> None:
+    request, response = _exchange()
+    asyncio.run(middleware.process_response(request, response, None))
+    parsed = take_parsed(response)
+    assert isinstance(parsed, ArticleResult)
+    here = parse_response(ARTICLE.response(), "chinacomcn")
+    assert isinstance(here, ArticleResult)
+    assert parsed.item == here.item
+    assert take_parsed(response) is None  # taken once
+
+
+def test_pages_that_are_not_parsed_are_left_alone(middleware: ExtractionOffloadMiddleware) -> None:
+    request, response = _exchange(kind="robots")
+    asyncio.run(middleware.process_response(request, response, None))
+    assert take_parsed(response) is None
+    request, response = _exchange()
+    error = response.replace(status=500)
+    asyncio.run(middleware.process_response(request, error, None))
+    assert take_parsed(error) is None
+
+
+def test_a_dead_pool_means_parsing_in_process_not_a_crash(middleware: ExtractionOffloadMiddleware) -> None:
+    request, response = _exchange()
+    asyncio.run(middleware.process_response(request, response, None))
+    assert middleware.pool is not None
+    assert middleware.pool._processes  # started by the first page
+    for process in list(middleware.pool._processes.values()):
+        process.kill()
+    request, response = _exchange()
+    returned = asyncio.run(middleware.process_response(request, response, None))
+    assert returned is response
+    assert take_parsed(response) is None
+    assert middleware.stats.get_value("extract/pool_broken") == 1
+    assert middleware.pool is None
