@@ -69,3 +69,15 @@ def test_a_dead_pool_means_parsing_in_process_not_a_crash(middleware: Extraction
     assert take_parsed(response) is None
     assert middleware.stats.get_value("extract/pool_broken") == 1
     assert middleware.pool is None
+
+
+def test_a_failing_worker_call_leaves_the_page_to_the_spider(middleware: ExtractionOffloadMiddleware) -> None:
+    response = ARTICLE.response()
+    # An argument that cannot be sent to a worker: the call fails, the crawl does not.
+    request = Request(response.url, meta={"headlines_kind": "article"}, cb_kwargs={"site": lambda: "chinacomcn"})
+    response = response.replace(request=request)
+    returned = asyncio.run(middleware.process_response(request, response, None))
+    assert returned is response
+    assert take_parsed(response) is None
+    assert middleware.stats.get_value("extract/worker_errors") == 1
+    assert middleware.pool is not None  # one failed call does not stop the workers

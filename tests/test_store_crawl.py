@@ -73,6 +73,31 @@ def test_crawl_stores_stories_and_records_the_run(kind: str, tmp_path: Path, req
 
 
 @pytest.mark.parametrize("kind", ["embedded", "mongodb"])
+def test_export_dumps_the_store_as_json_lines(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    env, factory = store_env(kind, request)
+    crawl(tmp_path, SITE, env=env)
+    stored = {doc["_id"]: doc for doc in opened(factory, tmp_path, request).documents()}
+    settings = ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}"]
+    for what, extra in (("stories", []), ("runs", ["--runs"])):
+        out = tmp_path / f"{what}.jsonl"
+        done = subprocess.run(
+            [sys.executable, "-m", "crawler", "export", "-o", str(out), *extra, *settings],
+            cwd=ROOT, env=_python_env() | env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        if what == "stories":
+            assert {doc["_id"] for doc in lines} == set(stored)
+            for doc in lines:  # the whole document, dates as ISO 8601 strings
+                assert doc["canonical_url"] == stored[doc["_id"]]["canonical_url"]
+                assert doc["body"] == stored[doc["_id"]]["body"]
+                assert doc["first_seen_at"].endswith("+00:00")
+            assert f"exported {len(stored)} stories" in done.stderr
+        else:
+            assert [run["status"] for run in lines] == ["finished"]
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mongodb"])
 def test_rerun_over_an_unchanged_site_makes_zero_article_requests(
     kind: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
