@@ -76,6 +76,12 @@ def verdict(returncode: int, stats: dict[str, Any] | None) -> tuple[int, list[st
     lines = [str(line) for line in stats.get("health/findings") or []]
     if reason == "closespider_timeout":
         lines.append("the crawl hit --max-runtime and stopped early; the next run resumes its queue")
+    if stats.get("jobdir/unclean_queue_discarded"):
+        # The killed run could not say so itself (SIGKILL, OOM, reboot): this run does.
+        lines.append(
+            "the previous crawl was killed before it closed; this run read the lists again and stored"
+            f" {stats.get('store/recovered_from_journal', 0)} stories from its journal"
+        )
     if stats.get("store/spilled"):
         lines.append(
             f"{stats['store/spilled']} items were spilled: python -m crawler replay-spill {stats.get('store/spill_file')}"

@@ -5,8 +5,9 @@ SIGKILL, an OOM kill or a power cut, the queue files on disk are half-written an
 that state: the next run pushing to the same priority queue reads a torn record ("unpack requires a
 buffer of 4 bytes") and that request is lost, with the error only in the log. So a marker file
 lives in JOBDIR while a crawl runs; a run that finds it knows the last one died, and starts with an
-empty queue and no memory of requests seen (crawler.dupefilter) instead. Nothing is lost by that: the lists are read again, stored stories are skipped
-by the store, and what the dead run had parsed but not stored comes back from its journal.
+empty queue and no memory of requests seen (crawler.dupefilter) instead. Nothing is lost by that:
+the lists are read again, stored stories are skipped by the store, and what the dead run had
+parsed but not stored comes back from its journal.
 """
 
 from __future__ import annotations

@@ -60,8 +60,12 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         floor = self.delays[key]
         settings = downloader.per_slot_settings.setdefault(key, {})
         settings["delay"] = max(float(settings.get("delay", 0.0)), floor)
-        if (slot := downloader.slots.get(key)) is not None and slot.delay < floor:
-            slot.delay = floor
+        # Scrapy varies each wait by DOWNLOAD_DELAY_JITTER (±50 % by default), which would take half
+        # of the waits below what robots.txt asks for: a slot under a Crawl-delay waits exactly.
+        settings["jitter"] = 0.0
+        if (slot := downloader.slots.get(key)) is not None:
+            slot.delay = max(slot.delay, floor)
+            slot.jitter = 0.0
 
     def _keep_floor(self, response: Response, request: Request) -> None:
         key = request.meta.get("download_slot")

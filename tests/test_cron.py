@@ -76,6 +76,9 @@ def test_verdict_maps_runs_to_exit_statuses() -> None:
     assert status == EXIT_DEGRADED and "xinhua: links: 0 against a median of 40" in lines
     assert verdict(0, {**healthy, "finish_reason": "closespider_timeout"})[0] == EXIT_DEGRADED
     assert verdict(0, {**healthy, "store/spilled": 3, "store/spill_file": "s.jsonl"})[0] == EXIT_DEGRADED
+    status, lines = verdict(0, {**healthy, "jobdir/unclean_queue_discarded": 1, "store/recovered_from_journal": 7})
+    assert status == EXIT_DEGRADED
+    assert "previous crawl was killed" in lines[1] and "stored 7 stories from its journal" in lines[1]
     assert verdict(1, healthy)[0] == EXIT_FAILED
     assert verdict(0, {**healthy, "finish_reason": "shutdown"})[0] == EXIT_FAILED
     assert verdict(0, None)[0] == EXIT_FAILED
