@@ -87,7 +87,7 @@ class DistributedRun:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedRun:
         if not crawler.settings.get("DISTRIBUTED_PREFIX"):
-            raise NotConfigured("not a distributed crawl")
+            raise NotConfigured  # off by default: no message, so Scrapy logs no warning
         extension = cls(crawler)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.busy, signal=signals.response_received)

@@ -31,7 +31,7 @@ class StatsFile:
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
         path = crawler.settings.get("STATS_FILE")
         if not path:
-            raise NotConfigured("STATS_FILE is not set")
+            raise NotConfigured  # unset by default: no message, so Scrapy logs no warning
         extension = cls(crawler, path)
         # Connected to engine_stopped, after every spider_closed handler has updated the stats.
         crawler.signals.connect(extension.write, signal=signals.engine_stopped)

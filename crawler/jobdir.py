@@ -56,7 +56,7 @@ class JobDirGuard:
     def from_crawler(cls, crawler: Crawler) -> Self:
         jobdir = crawler.settings.get("JOBDIR")
         if not jobdir:
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # no JOBDIR, nothing to guard: no message, so Scrapy logs no warning
         return cls(crawler, Path(jobdir))
 
     def closed_cleanly(self) -> None:

@@ -17,6 +17,8 @@ from tests.conftest import ROOT
 from tests.live import FAST, live_env
 from tests.servers import MongoServer, RedisServer
 
+REDIS_PASSWORD = "s3cret-redis-pw"
+
 
 def worker_command(folder: Path, redis_url: str, run: str) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
@@ -46,12 +48,16 @@ def test_two_workers_share_the_crawl_and_store_every_story_once(
     run = f"test-{uuid.uuid4().hex[:8]}"
     with SiteServer.from_folder(tmp_path / "site", Faults(delay=0.2)) as server:
         env = live_env(server, {"MONGO_URI": mongo_server.uri, "MONGO_DATABASE": database})
-        workers = [
-            subprocess.Popen(worker_command(tmp_path / f"w{n}", redis_server.url, run), cwd=ROOT, env=env) for n in range(2)
-        ]
+        # One worker names Redis with credentials (Redis accepts any password for its default
+        # user when none is set): they must not reach its log or stats.
+        with_password = redis_server.url.replace("redis://", f"redis://default:{REDIS_PASSWORD}@")
+        urls = [with_password, redis_server.url]
+        workers = [subprocess.Popen(worker_command(tmp_path / f"w{n}", urls[n], run), cwd=ROOT, env=env) for n in range(2)]
         codes = [worker.wait(timeout=300) for worker in workers]  # a hang fails here
         attempts = dict(server.log.attempts)
     assert codes == [0, 0]
+    for written in (tmp_path / "w0").glob("*.*"):
+        assert REDIS_PASSWORD not in written.read_text(encoding="utf-8", errors="replace"), written
     stats = [json.loads((tmp_path / f"w{n}" / "stats.json").read_text(encoding="utf-8")) for n in range(2)]
 
     assert sorted(bool(s.get("distributed/seeded_here")) for s in stats) == [False, True]

@@ -51,6 +51,9 @@ def test_replay_from_a_folder_gives_exactly_the_expected_items(tmp_path: Path) -
     items, stats = crawl(tmp_path, SITE)
     check(items, stats)
     assert stats["finish_reason"] == "finished"
+    # Features off by default (workers, distributed mode, job directory) stay quiet about it.
+    log = (tmp_path / "crawl.log").read_text(encoding="utf-8")
+    assert "Disabled crawler." not in log
 
 
 def write_warc(folder: Path, target: Path) -> None:
