@@ -21,22 +21,12 @@ from typing import TYPE_CHECKING, Any
 from bench.faultserver import Faults, SiteServer
 from bench.sitegen import generate
 from crawler import sites
-from crawler.store import EmbeddedStore
-from tests.live import live_command, live_env
+from tests.live import live_command, live_env, stored_documents
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-def _stored(work: Path) -> list[dict[str, Any]]:
-    store = EmbeddedStore(work / "store.sqlite3")
-    store.open()
-    try:
-        return list(store.documents())
-    finally:
-        store.close()
 
 
 def _crawl(work: Path, server: SiteServer, *extra: str) -> dict[str, Any]:
@@ -55,7 +45,7 @@ def fault_run(work: Path, articles: int, faults: Faults) -> dict[str, Any]:
         stats = _crawl(work, server, "-s", "RETRY_TIMES=8", "-a", "max_pages=1000")
         elapsed = time.monotonic() - started
         outcomes = dict(server.log.outcomes)
-    documents = _stored(work)
+    documents = stored_documents(work)
     return {
         "run": "faults",
         "stories_expected": len(keys),
@@ -84,11 +74,11 @@ def resume_run(work: Path, articles: int, kill_at: float) -> dict[str, Any]:
         crawl.send_signal(signal.SIGKILL)
         crawl.wait()
         before = sum(n for u, n in server.log.attempts.items() if "content_" in u)
-        stored_at_kill = len(_stored(work))
+        stored_at_kill = len(stored_documents(work))
         journal = sum(1 for p in (work / "spill").glob("journal-*.jsonl") for _ in p.open(encoding="utf-8"))
         stats = _crawl(work, server, "-s", f"JOBDIR={jobdir}", "-a", "max_pages=1000")
         after = sum(n for u, n in server.log.attempts.items() if "content_" in u)
-    documents = _stored(work)
+    documents = stored_documents(work)
     return {
         "run": "kill -9 then resume",
         "stories_expected": len(keys),

@@ -42,3 +42,17 @@ def select(node: Selector | HtmlElement, css: str) -> list[Any]:
 
 def exists(node: Selector | HtmlElement, css: str) -> bool:
     return bool(select(node, css))
+
+
+@lru_cache(maxsize=1024)
+def _compiled_xpath(expression: str) -> etree.XPath:
+    return etree.XPath(expression)
+
+
+def select_xpath(node: Selector | HtmlElement, expression: str) -> list[Any]:
+    """As `select`, for what CSS cannot say (comments, text conditions): elements or strings."""
+    root = _root(node)
+    if not isinstance(root, etree._Element):
+        return []
+    result = _compiled_xpath(expression)(root)
+    return result if isinstance(result, list) else [result]

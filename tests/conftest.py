@@ -13,7 +13,7 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -118,14 +118,18 @@ def describe(diff: dict[str, dict[str, Any]]) -> str:
 # -- storage: a real MongoDB-wire server and both stores ----------------------------------------
 
 
+def missing(message: str, required_by: str) -> NoReturn:
+    """A server the tests need is not there: a loud skip, or a failure where `required_by` is set (CI)."""
+    if os.environ.get(required_by):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MongoServer]:
     server, how = start_server(tmp_path_factory.mktemp("mongo"))
     if server is None:
-        message = f"NO MONGODB-WIRE SERVER, MongoDB storage tests NOT RUN: {how}"
-        if os.environ.get("HEADLINES_REQUIRE_MONGO"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"NO MONGODB-WIRE SERVER, MongoDB storage tests NOT RUN: {how}", "HEADLINES_REQUIRE_MONGO")
     print(f"\nstorage tests use {how} at {server.uri}")
     yield server
     server.stop()
@@ -155,9 +159,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     server, how = start_redis(tmp_path_factory.mktemp("redis"))
     if server is None:
-        message = f"NO REDIS, distributed tests NOT RUN: {how}"
-        if os.environ.get("HEADLINES_REQUIRE_REDIS"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"NO REDIS, distributed tests NOT RUN: {how}", "HEADLINES_REQUIRE_REDIS")
     yield server
     server.stop()

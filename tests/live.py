@@ -12,6 +12,7 @@ from typing import Any
 
 from bench.faultserver import SiteServer
 from bench.sitegen import START_URL
+from crawler.store import EmbeddedStore
 from tests.conftest import ROOT
 
 # Fast but still Scrapy's real politeness machinery (robots.txt, per-outlet slot, retries).
@@ -43,3 +44,13 @@ def live_crawl(
     assert done.returncode == 0, (done.stderr + log)[-4000:]
     stats: dict[str, Any] = json.loads(stats_file.read_text(encoding="utf-8"))
     return stats
+
+
+def stored_documents(tmp_path: Path) -> list[dict[str, Any]]:
+    """Every story in the embedded store a live crawl under `tmp_path` wrote (see live_command)."""
+    store = EmbeddedStore(tmp_path / "store.sqlite3")
+    store.open()
+    try:
+        return list(store.documents())
+    finally:
+        store.close()

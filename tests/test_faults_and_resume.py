@@ -13,20 +13,10 @@ import pytest
 from bench.faultserver import Faults, SiteServer
 from bench.sitegen import generate
 from crawler import journal, sites
-from crawler.store import EmbeddedStore
 from tests.conftest import ROOT
-from tests.live import live_command, live_crawl, live_env
+from tests.live import live_command, live_crawl, live_env, stored_documents
 
 SITE = sites.get("chinacomcn")
-
-
-def stored(tmp_path: Path) -> list[dict]:
-    store = EmbeddedStore(tmp_path / "store.sqlite3")
-    store.open()
-    try:
-        return list(store.documents())
-    finally:
-        store.close()
 
 
 def test_faults_with_retries_still_store_every_story_once(tmp_path: Path) -> None:
@@ -37,7 +27,7 @@ def test_faults_with_retries_still_store_every_story_once(tmp_path: Path) -> Non
         stats = live_crawl(tmp_path, server, "-s", "RETRY_TIMES=8")
         outcomes = server.log.outcomes
     assert outcomes["500"] >= 5 and outcomes["dropped"] >= 3, outcomes  # the faults really happened
-    documents = stored(tmp_path)
+    documents = stored_documents(tmp_path)
     assert {d["_id"] for d in documents} == keys
     assert len(documents) == len(keys)
     assert all(d["revision"] == 1 for d in documents)
@@ -73,12 +63,12 @@ def test_killed_crawl_resumes_from_its_job_directory_and_loses_nothing(tmp_path:
         assert len(journals) == 1, "the killed crawl left no journal"
         in_journal = {record["url"] for record in journal.read(journals[0])}
         assert len(in_journal) >= 15
-        assert stored(tmp_path) == [], "the first run was not supposed to reach the store"
+        assert stored_documents(tmp_path) == [], "the first run was not supposed to reach the store"
 
         stats = live_crawl(tmp_path, server, "-s", f"JOBDIR={jobdir}")
         attempts_after = dict(server.log.attempts)
 
-    documents = stored(tmp_path)
+    documents = stored_documents(tmp_path)
     assert {d["_id"] for d in documents} == keys
     assert all(d["revision"] == 1 for d in documents)
     assert stats["store/recovered_from_journal"] == len(in_journal)
@@ -110,7 +100,7 @@ def test_a_crawl_stopped_gracefully_continues_its_queue(tmp_path: Path) -> None:
         assert not (jobdir / "headlines.running").exists(), "a clean stop left the running marker"
         assert (jobdir / "requests.queue" / "active.json").exists(), "no saved queue to continue"
         assert (jobdir / "requests.seen").stat().st_size > 0, "no memory of what the stopped run fetched"
-        first = len(stored(tmp_path))
+        first = len(stored_documents(tmp_path))
         assert 0 < first < len(keys)
 
         stats = live_crawl(tmp_path, server, "-s", f"JOBDIR={jobdir}")
@@ -118,7 +108,7 @@ def test_a_crawl_stopped_gracefully_continues_its_queue(tmp_path: Path) -> None:
 
     assert "jobdir/unclean_queue_discarded" not in stats
     assert "log_count/ERROR" not in stats
-    documents = stored(tmp_path)
+    documents = stored_documents(tmp_path)
     assert {d["_id"] for d in documents} == keys
     assert all(d["revision"] == 1 for d in documents)
     assert all(attempts.get(_server_key(url)) == 1 for url in links), "a story was fetched twice"

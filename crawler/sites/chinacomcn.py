@@ -18,7 +18,7 @@ from parsel import Selector
 
 from crawler.bylines import Field, people
 from crawler.dates import FoundTime, find_time
-from crawler.selectors import exists
+from crawler.selectors import exists, select_xpath
 from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
 from crawler.text import clean_text, zh_variants
 from crawler.urls import unwrap_gateway
@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 
 CONTENT_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
 NODE_RE = re.compile(r"/node_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
-HOME_RE = re.compile(r"^/(?:index\.s?html?)?$", re.IGNORECASE)
 _ENP_PROPERTY = re.compile(r"<(?P<name>\w+)>(?P<value>[^<]*)</(?P=name)>")
+# The ENP CMS's comment markers: `<!--enpcontent-->` opens the body, `<!--enpproperty …-->` holds fields.
+_ENP_CONTENT = "//comment()[normalize-space(.)='enpcontent']"
+_ENP_PROPERTIES = "//comment()[starts-with(normalize-space(.), 'enpproperty')]"
 _HEADLINE_CHANNEL = re.compile(rf"^\s*(?:{zh_variants('头条')}|{zh_variants('要闻')})\s*$")
 
 
@@ -50,10 +52,10 @@ def first_page_url(url: str) -> str:
 
 def enp_properties(selector: Selector) -> dict[str, str]:
     """The ENP CMS's hidden `<!--enpproperty <articleid>…</articleid>…-->` comment as a dict."""
-    comment = selector.xpath("//comment()[starts-with(normalize-space(.), 'enpproperty')]").get()
-    if not comment:
+    comments = select_xpath(selector, _ENP_PROPERTIES)
+    if not comments:
         return {}
-    return {m["name"]: clean_text(m["value"]) for m in _ENP_PROPERTY.finditer(comment)}
+    return {m["name"]: clean_text(m["value"]) for m in _ENP_PROPERTY.finditer(comments[0].text or "")}
 
 
 class ChinaComCnArticle(ArticleLayout):
@@ -127,12 +129,12 @@ class ChinaComCnArticle(ArticleLayout):
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:
-        return bool(selector.xpath("//comment()[normalize-space(.)='enpcontent']")) or super().matches(selector)
+        return bool(select_xpath(selector, _ENP_CONTENT)) or super().matches(selector)
 
     def body_nodes(self) -> list[HtmlElement | str] | None:
-        start = self.selector.xpath("//comment()[normalize-space(.)='enpcontent']")
+        start = select_xpath(self.selector, _ENP_CONTENT)
         if start:
-            marker = start[0].root
+            marker = start[0]
             nodes: list[HtmlElement | str] = [marker.tail] if marker.tail else []
             for sibling in marker.itersiblings():
                 if isinstance(sibling, etree._Comment) and sibling.text.strip() == "/enpcontent":
@@ -156,7 +158,7 @@ class ChinaComCnArticle(ArticleLayout):
         for css, kind in self._id_fields.items():
             if kind in seen:
                 continue
-            text = clean_text(" ".join(self.selector.css(f"{css} ::text, {css}::text").getall()))
+            text = clean_text(" ".join(self.find(f"{css} ::text, {css}::text")))
             if text:
                 value = re.sub(r"^[^:：]{1,6}[:：]\s*", "", text)
                 fields.append(Field(kind, css, value))  # type: ignore[arg-type]

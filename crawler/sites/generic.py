@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler.blocks import BLOCK_TAGS, SKIP_TAGS, element_text
@@ -74,7 +74,6 @@ def _paragraph_score(node: HtmlElement) -> int:
 
 class GenericArticle(ArticleLayout):
     name = "generic"
-    parser_name: ClassVar[str] = "generic"
 
     @classmethod
     def matches(cls, selector: Selector) -> bool:

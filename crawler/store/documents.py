@@ -35,8 +35,6 @@ REVISION_FIELDS = ("title", "body", "captions", "bylines", "published_at")
 CONTENT_FIELDS = ("url", "title", "body", "languages", "photos", "bylines", "source", "section", "published_at", "published_raw",
                   "published_precision", "page_urls", "parser", "warnings", "content_hash")  # fmt: skip
 VARIANT_FIELDS = ("url", "title", "body", "photos", "bylines", "source", "section")
-STORE_FIELDS = ("fetched_urls", "variants", "first_seen_at", "last_seen_at", "revision", "revisions", "removed_at",
-                "removal_status", "duplicates_of", "fingerprint", "_v")  # fmt: skip
 
 
 def seen_at(item: dict[str, Any], default: datetime) -> datetime:
