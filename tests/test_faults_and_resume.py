@@ -52,7 +52,9 @@ def test_killed_crawl_resumes_from_its_job_directory_and_loses_nothing(tmp_path:
         )  # fmt: skip
         crawl = subprocess.Popen(command, cwd=ROOT, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
-        while sum(n for url, n in server.log.attempts.items() if "content_" in url) < 25:
+        # Killed after 35 of 80 stories were fetched: enough parsed by then (>= 15, asserted below)
+        # whatever the machine's load, and far from the end.
+        while sum(n for url, n in server.log.attempts.items() if "content_" in url) < 35:
             assert crawl.poll() is None, "the crawl ended before it could be killed"
             assert time.monotonic() < deadline, "the crawl made no progress"
             time.sleep(0.05)
