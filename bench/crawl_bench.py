@@ -44,11 +44,13 @@ def _environment(server: SiteServer, **extra: str) -> dict[str, str]:
 
 
 def _run(command: list[str], env: dict[str, str], stats_file: Path) -> dict[str, Any]:
-    started = time.monotonic()
+    started, server_cpu = time.monotonic(), time.process_time()
     subprocess.run(command, cwd=PROJECT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - started
     stats: dict[str, Any] = json.loads(stats_file.read_text(encoding="utf-8"))
     stats["wall_seconds"] = wall
+    # This process does nothing but serve the site while the crawl runs: its CPU is the server's.
+    stats["server_cpu_seconds"] = time.process_time() - server_cpu
     return stats
 
 
@@ -72,12 +74,15 @@ def headlines(work: Path, server: SiteServer, name: str, *extra: str) -> dict[st
 def figures(stats: dict[str, Any]) -> dict[str, float]:
     pages = stats.get("response_received_count", 0)
     seconds = stats.get("elapsed_time_seconds") or stats["wall_seconds"]
+    crawl_cpu = stats.get("process/crawl_cpu_seconds", 0.0) + stats.get("process/extract_workers_cpu_seconds", 0.0)
     return {
         "pages": pages,
         "seconds": round(seconds, 2),
         "pages_per_s": round(pages / seconds, 1),
         "cpu_s": stats.get("process/cpu_seconds", 0.0),
         "peak_rss_mb": stats.get("process/peak_rss_mb", 0.0) + stats.get("process/extract_workers_peak_rss_mb", 0.0),
+        "crawler_ms_per_page": round(1000 * crawl_cpu / max(pages, 1), 2),
+        "server_ms_per_page": round(1000 * stats["server_cpu_seconds"] / max(pages, 1), 2),
     }
 
 
@@ -111,9 +116,24 @@ def compare(articles: int, repeat: int) -> None:
         )
     for name, row in rows[1:]:
         print(f"{name} / ceiling pages/s: {row['pages_per_s'] / bare_figures['pages_per_s']:.2f} (target >= 0.9)")
+    cpu_budget(rows, bare_figures)
     print(
         f"incremental rerun: {rerun_figures['article_requests']:.0f} article requests (target 0), {rerun_figures['seconds']:.2f} s"
     )
+
+
+def cpu_budget(rows: list[tuple[str, dict[str, float]]], bare_figures: dict[str, float]) -> None:
+    """CPU per page of each crawl (all its processes, start-up excluded) and of the site server, and
+    what that allows at best on this machine: every core busy, the work spread perfectly."""
+    cores = os.cpu_count() or 1
+    print(f"CPU per page ({cores} cores; crawler = crawling process + extraction workers, start-up excluded):")
+    for name, row in rows:
+        per_page = row["crawler_ms_per_page"] + row["server_ms_per_page"]
+        best = 1000 * cores / per_page if per_page else 0.0
+        print(
+            f"  {name:<20} crawler {row['crawler_ms_per_page']:6.2f} ms  server {row['server_ms_per_page']:5.2f} ms"
+            f"  -> at most {best:6.1f} pages/s on {cores} cores = {best / bare_figures['pages_per_s']:.2f} of the ceiling"
+        )
 
 
 def memory(sizes: list[int]) -> None:

@@ -1,6 +1,6 @@
 """Store path throughput next to raw `insert_many` on the same server.
 
-    python -m bench.store_bench [--items 2000] [--batch 100]
+    python -m bench.store_bench [--items 2000] [--batch 100] [--repeat 3]
 
 Uses MONGO_URI when set, else mongod on PATH, else FerretDB (as the tests do). Items are real
 parses of a generated site, so documents have realistic sizes. Prints items/s for:
@@ -14,6 +14,7 @@ and the store/raw ratio (the target is >= 0.5).
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 import uuid
@@ -52,11 +53,47 @@ def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:8.0f} items/s  ({seconds:6.2f} s)"
 
 
+def raw_insert(client: pymongo.MongoClient[dict[str, Any]], batches: list[list[dict[str, Any]]], now: datetime) -> float:
+    """Seconds to insert_many the documents the store would write (built beforehand, not timed)."""
+    raw = client[f"bench_raw_{uuid.uuid4().hex[:6]}"]["articles"]
+    raw.create_index("canonical_url", unique=True)
+    documents = [[new_document(item, now) for item in batch] for batch in batches]
+    started = time.perf_counter()
+    for batch in documents:
+        raw.insert_many(batch, ordered=False)
+    seconds = time.perf_counter() - started
+    client.drop_database(raw.database.name)
+    return seconds
+
+
+def store_write(
+    uri: str, batches: list[list[dict[str, Any]]], sample: list[dict[str, Any]], size: int, now: datetime
+) -> tuple[float, float]:
+    """Seconds for MongoStore.write of every batch into a fresh database, and for re-writing `sample`."""
+    store = MongoStore(uri, f"bench_store_{uuid.uuid4().hex[:6]}")
+    store.open()
+    started = time.perf_counter()
+    for batch in batches:
+        store.write(batch, now)
+    store_seconds = time.perf_counter() - started
+    # The unchanged path is one guarded update per story; FerretDB's SQLite backend rewrites by
+    # scanning the collection, so only a sample is timed there.
+    started = time.perf_counter()
+    for start in range(0, len(sample), size):
+        store.write(sample[start : start + size], now)
+    unchanged_seconds = time.perf_counter() - started
+    assert store.client is not None
+    store.client.drop_database(store.database_name)
+    store.close()
+    return store_seconds, unchanged_seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--unchanged", type=int, default=100, help="items re-written on the unchanged path")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of raw and store, alternated; medians are printed")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as work:
@@ -71,31 +108,15 @@ def main() -> None:
             now = datetime.now(UTC)
 
             client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(server.uri, tz_aware=True)
-            raw = client[f"bench_raw_{uuid.uuid4().hex[:6]}"]["articles"]
-            raw.create_index("canonical_url", unique=True)
-            documents = [[new_document(item, now) for item in batch] for batch in batches]
-            started = time.perf_counter()
-            for batch in documents:
-                raw.insert_many(batch, ordered=False)
-            raw_seconds = time.perf_counter() - started
-            client.drop_database(raw.database.name)
-
-            store = MongoStore(server.uri, f"bench_store_{uuid.uuid4().hex[:6]}")
-            store.open()
-            started = time.perf_counter()
-            for batch in batches:
-                store.write(batch, now)
-            store_seconds = time.perf_counter() - started
-            # The unchanged path is one guarded update per story; FerretDB's SQLite backend rewrites
-            # by scanning the collection, so only a sample is timed there.
-            sample = items[: args.unchanged]
-            started = time.perf_counter()
-            for start in range(0, len(sample), args.batch):
-                store.write(sample[start : start + args.batch], now)
-            unchanged_seconds = time.perf_counter() - started
-            assert store.client is not None
-            store.client.drop_database(store.database_name)
-            store.close()
+            raw_runs, store_runs = [], []
+            for run in range(args.repeat):  # alternated, so that both see the same machine
+                raw_runs.append(raw_insert(client, batches, now))
+                # The slow unchanged path is timed once, in the last run.
+                sample = items[: args.unchanged] if run == args.repeat - 1 else []
+                store_seconds, unchanged_seconds = store_write(server.uri, batches, sample, args.batch, now)
+                store_runs.append(store_seconds)
+            raw_seconds, store_seconds = statistics.median(raw_runs), statistics.median(store_runs)
+            ratios = sorted(raw / store for raw, store in zip(raw_runs, store_runs, strict=True))
 
             embedded = EmbeddedStore(Path(work) / "bench.sqlite3")
             embedded.open()
@@ -109,7 +130,10 @@ def main() -> None:
             print(
                 f"store, first write     {rate(args.items, store_seconds)}   ratio to raw: {raw_seconds / store_seconds:.2f} (target >= 0.5)"
             )
-            print(f"store, unchanged       {rate(len(sample), unchanged_seconds)}   (a sample of {len(sample)})")
+            if args.repeat > 1:
+                print(f"  ratio per run (raw and store alternated): {', '.join(f'{r:.2f}' for r in ratios)}")
+            sample_size = min(args.unchanged, len(items))
+            print(f"store, unchanged       {rate(sample_size, unchanged_seconds)}   (a sample of {sample_size}, last run)")
             print(f"embedded, first write  {rate(args.items, embedded_seconds)}")
             client.close()
         finally:

@@ -72,6 +72,7 @@ SKIP_TAGS = frozenset(
 )
 _CAPTION_CLASS = re.compile(r"caption|pictext|imgcomment|img_?desc|pic_?desc|picture|photo_?text|tu_?zhu|imgtxt", re.IGNORECASE)
 _CENTER_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s")
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
 # How CMSes set captions apart inline: navy text (Xinhua), 楷体 (KaiTi), 12px type, <em> (en.people.cn).
 _CAPTION_STYLE = re.compile(r"color\s*:\s*(?:navy|#000080)|font-size\s*:\s*(?:1[0-2]|[5-9])px|楷体|kaiti", re.IGNORECASE)
@@ -134,7 +135,7 @@ class _Builder:
     def add_text(self, text: str | None, bold: bool, captioned: bool = False) -> None:
         if text:
             self._parts.append(text)
-            chars = len(re.sub(r"\s", "", text))
+            chars = len(_WHITESPACE.sub("", text))
             if bold:
                 self._bold += chars
             if captioned:

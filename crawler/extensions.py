@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import resource
@@ -20,12 +21,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class StatsFile:
     """Write the final crawl stats as JSON to STATS_FILE, for scripts, tests and monitors."""
 
     def __init__(self, crawler: Crawler, path: str) -> None:
         self.crawler = crawler
         self.path = Path(path)
+        self.cpu_at_open: float | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
@@ -35,17 +42,59 @@ class StatsFile:
         extension = cls(crawler, path)
         # Connected to engine_stopped, after every spider_closed handler has updated the stats.
         crawler.signals.connect(extension.write, signal=signals.engine_stopped)
+        crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         return extension
+
+    def opened(self) -> None:
+        self.cpu_at_open = _cpu_seconds()
 
     def write(self) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         self.crawler.stats.set_value("process/peak_rss_mb", round(usage.ru_maxrss / 1024, 1))
         self.crawler.stats.set_value("process/cpu_seconds", round(usage.ru_utime + usage.ru_stime, 2))
+        if self.cpu_at_open is not None:
+            # The crawl's own CPU, without start-up (imports, settings) and the spider's opening.
+            self.crawler.stats.set_value("process/crawl_cpu_seconds", round(_cpu_seconds() - self.cpu_at_open, 2))
         stats: dict[str, Any] = self.crawler.stats.get_stats()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(
             json.dumps(stats, default=_json_default, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
         )
+
+
+class GarbageCollectorTuning:
+    """Fewer, cheaper cyclic garbage collections during the crawl: ~6 % of a fast crawl's CPU went
+    to them, most of it rescanning the objects every crawl holds from start to end (modules,
+    settings, compiled selectors and regexes).
+
+    When the engine starts, what exists then is frozen out of collection (gc.freeze), and the
+    youngest generation is collected every GC_GEN0_THRESHOLD allocations instead of Python's 700.
+    Pages and items are freed by reference counting either way; only cycles wait a little longer.
+    GC_GEN0_THRESHOLD = 0 leaves Python's defaults.
+    """
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+        self.previous = gc.get_threshold()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> GarbageCollectorTuning:
+        threshold = crawler.settings.getint("GC_GEN0_THRESHOLD", 0)
+        if threshold <= 0:
+            raise NotConfigured
+        extension = cls(threshold)
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def engine_started(self) -> None:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(self.threshold, *self.previous[1:])
+
+    def engine_stopped(self) -> None:
+        gc.set_threshold(*self.previous)
+        gc.unfreeze()
 
 
 def _json_default(value: object) -> str:

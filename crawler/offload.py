@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -71,6 +72,16 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live process, from /proc (0 where there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # Fields 14 and 15 of stat(5), utime and stime, counted after the ")" that ends the name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class ExtractionOffloadMiddleware:
     def __init__(self, crawler: Crawler, processes: int) -> None:
         self.crawler = crawler
@@ -124,5 +135,6 @@ class ExtractionOffloadMiddleware:
         peaks = [_peak_rss_mb(pid) for pid in workers]
         self.stats.set_value("process/extract_workers", len(workers))
         self.stats.set_value("process/extract_workers_peak_rss_mb", round(sum(peaks), 1))
+        self.stats.set_value("process/extract_workers_cpu_seconds", round(sum(_cpu_seconds(pid) for pid in workers), 2))
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = None

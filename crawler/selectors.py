@@ -5,13 +5,21 @@ CSS-to-XPath translation but builds an evaluator and wraps every result in a Sel
 measured on the synthetic site that was ~2 ms of a page's extraction. Compiled `etree.XPath`
 objects evaluated on the root element cost a few microseconds. parsel's translator is kept, so
 `::text` and `::attr(name)` work as in parsel and return strings.
+
+Most of those selectors name an id or a class the page does not have at all (a layout's list of
+fallbacks, the other templates' containers). Each miss is still a scan of the whole tree, so the
+ids and classes of a page are collected once, in one scan, and a selector that needs a name the
+page lacks is answered "nothing" without running it.
 """
 
 from __future__ import annotations
 
+import re
+from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import cssselect
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
@@ -27,6 +35,68 @@ def compiled(css: str) -> etree.XPath:
     return etree.XPath(_TRANSLATOR.css_to_xpath(css))
 
 
+@lru_cache(maxsize=4096)
+def _needed_names(css: str) -> tuple[frozenset[str], ...] | None:
+    """For each comma-separated alternative of `css`, the ids and classes an element must carry for
+    it to match; None when some alternative needs none (it can match any page)."""
+    try:
+        alternatives = cssselect.parse(css)
+    except cssselect.SelectorError:
+        return None  # let the compiler report it
+    needs = []
+    for alternative in alternatives:
+        names: set[str] = set()
+        _collect_names(alternative.parsed_tree, names)
+        if not names:
+            return None
+        needs.append(frozenset(names))
+    return tuple(needs)
+
+
+def _collect_names(node: Any, names: set[str]) -> None:
+    if isinstance(node, cssselect.parser.Class):
+        names.add(node.class_name)
+    elif isinstance(node, cssselect.parser.Hash):
+        names.add(node.id)
+    if isinstance(node, cssselect.parser.CombinedSelector):
+        _collect_names(node.subselector, names)
+    # Only the element part of :not(), :is(), :has(), [attr] and pseudo-classes: a name inside
+    # :not(.x) is one the element must *lack*.
+    if (inner := getattr(node, "selector", None)) is not None:
+        _collect_names(inner, names)
+
+
+_NAMES = etree.XPath("//@class | //@id", smart_strings=False)
+# The separators XPath's normalize-space() splits @class on, as the compiled selectors do.
+_CLASS_SEPARATORS = re.compile(r"[ \t\r\n]+")
+# Names per document for the few pages being parsed at once; a strong reference keeps each
+# document's id() from being reused while it is remembered.
+_page_names: OrderedDict[int, tuple[Any, frozenset[str]]] = OrderedDict()
+_PAGES_REMEMBERED = 8
+
+
+def _names_in(root: etree._Element) -> frozenset[str]:
+    document = root.getroottree().getroot()
+    remembered = _page_names.get(id(document))
+    if remembered is not None and remembered[0] is document:
+        return remembered[1]
+    values = _NAMES(document)
+    # An id is matched whole, a class word by word: both forms are kept.
+    names = frozenset(_CLASS_SEPARATORS.split(" ".join(values))) | frozenset(values)
+    _page_names[id(document)] = (document, names)
+    if len(_page_names) > _PAGES_REMEMBERED:
+        _page_names.popitem(last=False)
+    return names
+
+
+def _cannot_match(root: etree._Element, css: str) -> bool:
+    needs = _needed_names(css)
+    if needs is None:
+        return False
+    present = _names_in(root)
+    return not any(names <= present for names in needs)
+
+
 def _root(node: Selector | HtmlElement) -> Any:
     return getattr(node, "root", node) if not isinstance(node, etree._Element) else node
 
@@ -34,7 +104,7 @@ def _root(node: Selector | HtmlElement) -> Any:
 def select(node: Selector | HtmlElement, css: str) -> list[Any]:
     """Elements (or strings, for ::text / ::attr) matching `css` under `node`, in document order."""
     root = _root(node)
-    if not isinstance(root, etree._Element):
+    if not isinstance(root, etree._Element) or _cannot_match(root, css):
         return []
     result = compiled(css)(root)
     return result if isinstance(result, list) else [result]

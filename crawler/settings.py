@@ -131,5 +131,7 @@ EXTENSIONS = {
     "crawler.extensions.StatsFile": 500,
     "crawler.extensions.RunRecorder": 510,
     "crawler.jobdir.JobDirGuard": 520,  # a killed run's torn disk queue is not resumed
+    "crawler.extensions.GarbageCollectorTuning": 530,
 }
+GC_GEN0_THRESHOLD = 10_000  # see GarbageCollectorTuning; 0 keeps Python's 700
 STATS_FILE = os.environ.get("STATS_FILE", "")  # final stats as JSON, when set

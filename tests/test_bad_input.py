@@ -96,3 +96,32 @@ def test_a_crawl_of_the_bad_site_accounts_for_every_page(tmp_path: Path, bad_sit
             assert any("were UTF-8 inside" in w for w in document["warnings"])
     assert stats.get(site + "ignored/redirect_loop") == 5
     assert stats.get(site + "ignored/max_redirections_reached") == 5
+
+
+def test_characters_lost_before_the_page_reached_us_are_marked_and_counted() -> None:
+    # U+FFFD in a well-formed UTF-8 page: a wrong decode upstream (the CMS's), not ours. Each one
+    # becomes 〓, in the title, the body and a caption alike, and the warning counts them all.
+    page = (
+        '<html><head><meta charset="utf-8"><title>会见\ufffd统_中国网</title></head><body>'
+        '<h1 class="artTitle">会见\ufffd统</h1>'
+        '<div class="artInfo">发布时间：2025-06-05 09:19:14 丨 来源：新华网</div>'
+        '<div class="artCon"><!--enpcontent-->'
+        "<p>国家主席习近平5日在北京人民大会堂同白俄罗斯总统卢卡申科举行会谈。两国元首\ufffd\ufffd同意深化合作。</p>"
+        '<p style="text-align: center;"><img src="/a.jpg"></p>'
+        '<p style="text-align: center;">会谈\ufffd前举行欢迎仪式。新华社记者 黄敬文 摄</p>'
+        "<p>习近平指出，中白是全天候全面战略伙伴，双方要继续相互坚定支持，推进各领域务实合作。</p>"
+        "<!--/enpcontent--></div></body></html>"
+    )
+    result = parse_page(
+        "http://news.china.com.cn/2025-06/05/content_117911710.htm",
+        page.encode("utf-8"),
+        {"Content-Type": "text/html; charset=utf-8"},
+    )
+    assert isinstance(result, ArticleResult)
+    item = result.item
+    dump = json.dumps(to_jsonable(item), ensure_ascii=False)
+    assert "\ufffd" not in dump
+    assert item.title["zh"] == "会见〓统"
+    assert "两国元首〓〓同意" in item.body["zh"][0]
+    assert any(p.caption and "会谈〓前" in p.caption for p in item.photos)
+    assert "decoding: 4 character(s) lost in the page's own text, shown as 〓" in item.warnings

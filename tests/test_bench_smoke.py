@@ -37,6 +37,12 @@ def test_crawl_bench_compares_with_bare_scrapy_and_reruns_without_article_reques
     assert "incremental rerun: 0 article requests" in out
     assert re.search(r"^headlines / ceiling pages/s: \d+\.\d\d", out, re.MULTILINE), out
     assert re.search(r"^peak RSS 40 / 20 stories: \d+\.\d\dx", out, re.MULTILINE), out
+    # CPU per page of every run, and the best this machine could do with every core busy.
+    budget = re.findall(
+        r"^  (bare Scrapy|headlines, workers|headlines)\s+crawler\s+(\d+\.\d+) ms\s+server\s+(\d+\.\d+) ms", out, re.MULTILINE
+    )
+    assert [name for name, _, _ in budget] == ["bare Scrapy", "headlines", "headlines, workers"], out
+    assert all(float(crawler) > 0 and float(server) > 0 for _, crawler, server in budget), out
 
 
 def test_extract_bench_times_every_contender() -> None:
@@ -54,3 +60,4 @@ def test_store_bench_compares_the_store_with_insert_many(mongo_server: MongoServ
     assert re.search(r"^raw insert_many\s+\d+ items/s", out, re.MULTILINE), out
     assert re.search(r"^store, first write\s+\d+ items/s .* ratio to raw: \d+\.\d\d", out, re.MULTILINE), out
     assert re.search(r"^embedded, first write\s+\d+ items/s", out, re.MULTILINE), out
+    assert re.search(r"^  ratio per run \(raw and store alternated\): \d+\.\d\d, \d+\.\d\d, \d+\.\d\d$", out, re.MULTILINE), out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -91,3 +92,19 @@ def test_big5_bytes_under_a_utf8_label_are_not_taken_for_gb18030() -> None:
     assert "decoding: bytes are not utf-8 as declared; decoded as big5hkscs" in result.item.warnings
     text = json.dumps(to_jsonable(result.item), ensure_ascii=False)
     assert not any("\ue000" <= ch <= "\uf8ff" for ch in text)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.meta["kind"] == "article"], ids=lambda c: c.id)
+def test_items_become_plain_dicts_that_share_nothing_with_the_item(case: Case) -> None:
+    result = parse_response(case.response())
+    assert isinstance(result, ArticleResult)
+    plain = to_jsonable(result.item)
+    assert plain == dataclasses.asdict(result.item)
+    # The store and the journal keep these dicts: changing one must not change the item.
+    for paragraphs in plain["body"].values():
+        paragraphs.append("added")
+    for photo in plain["photos"]:
+        photo["caption"] = "changed"
+    assert plain != dataclasses.asdict(result.item)
+    assert all("added" not in paragraphs for paragraphs in result.item.body.values())
+    assert all(photo.caption != "changed" for photo in result.item.photos)

@@ -81,3 +81,17 @@ def test_a_failing_worker_call_leaves_the_page_to_the_spider(middleware: Extract
     assert take_parsed(response) is None
     assert middleware.stats.get_value("extract/worker_errors") == 1
     assert middleware.pool is not None  # one failed call does not stop the workers
+
+
+def test_closing_reports_the_workers_cpu_and_memory() -> None:
+    crawler = get_crawler(settings_dict={"EXTRACT_PROCESSES": 1})
+    crawler.stats.open_spider()
+    offload = ExtractionOffloadMiddleware.from_crawler(crawler)
+    request, response = _exchange()
+    for _ in range(20):  # enough parsing for the clock-tick CPU counters to move
+        asyncio.run(offload.process_response(request, response, None))
+        take_parsed(response)
+    offload.close(None)
+    assert crawler.stats.get_value("process/extract_workers") == 1
+    assert crawler.stats.get_value("process/extract_workers_cpu_seconds") > 0
+    assert crawler.stats.get_value("process/extract_workers_peak_rss_mb") > 0

@@ -16,7 +16,7 @@ from itemadapter import ItemAdapter
 from crawler.extract import parse_response
 from crawler.sites.base import ArticleResult
 from crawler.store import EmbeddedStore, MongoStore, Store
-from crawler.store.documents import content_hash
+from crawler.store.documents import content_hash, fingerprint, merge, new_document
 from tests.conftest import FIXTURES, Case, new_store
 
 T0 = datetime(2025, 6, 5, 2, 0, tzinfo=UTC)
@@ -359,3 +359,19 @@ def test_a_character_by_character_conversion_is_a_variant_not_an_edit(store: Sto
     assert outcomes(store.write([converted], T0)) == {"variant": 1}
     edited = item("article_news_2022_template", body={"zh": ["网络社群与社区治理研究取得新进展。", body["zh"][1]]})
     assert outcomes(store.write([edited], T0)) == {"updated": 1}
+
+
+def test_a_fingerprint_stored_in_the_earlier_form_still_recognises_the_story() -> None:
+    # Fingerprints now take the body from content_hash (folded once, in the normalise pipeline);
+    # documents stored before fold the body themselves. Both forms must judge a re-fetch alike.
+    seed = item("article_xitheory_seed")
+    stored = new_document(seed, T0)
+    earlier_form = fingerprint({k: v for k, v in seed.items() if k != "content_hash"})
+    assert stored["fingerprint"] != earlier_form
+    stored["fingerprint"] = earlier_form
+    later = T0 + timedelta(days=1)
+    assert merge(stored, item("article_xitheory_seed", at=later), later)[0] == "unchanged"
+    edited_body = {lang: [*paragraphs, "新增的一段。"] for lang, paragraphs in seed["body"].items()}
+    outcome, doc = merge(stored, item("article_xitheory_seed", at=later, body=edited_body), later)
+    assert outcome == "updated"
+    assert doc["revisions"][0]["changed"] == ["body"]

@@ -7,7 +7,6 @@ an `Article` with the shared helpers, so a site overrides a method only for a re
 
 from __future__ import annotations
 
-import json
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
@@ -353,7 +352,18 @@ def _repair_mixed_encoding(
 
 
 def _count_replacement_chars(*values: Any) -> int:
-    return sum(json.dumps(v, default=lambda o: o.__dict__, ensure_ascii=False).count("\ufffd") for v in values)
+    """U+FFFD in the strings of titles, bodies and photos (walked, not serialised: every page)."""
+    count = 0
+    for value in values:
+        if isinstance(value, str):
+            count += value.count("\ufffd")
+        elif isinstance(value, dict):
+            count += _count_replacement_chars(*value.values())
+        elif isinstance(value, list | tuple):
+            count += _count_replacement_chars(*value)
+        elif hasattr(value, "__dict__"):
+            count += _count_replacement_chars(*vars(value).values())
+    return count
 
 
 def _mark_lost(value: Any) -> Any:
