@@ -9,13 +9,13 @@ objects evaluated on the root element cost a few microseconds. parsel's translat
 Most of those selectors name an id or a class the page does not have at all (a layout's list of
 fallbacks, the other templates' containers). Each miss is still a scan of the whole tree, so the
 ids and classes of a page are collected once, in one scan, and a selector that needs a name the
-page lacks is answered "nothing" without running it.
+page lacks is answered "nothing" without running it. The names are read at a document's first
+select, so a tree is not edited after that (parse_response merges stray roots before any select).
 """
 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -69,24 +69,20 @@ def _collect_names(node: Any, names: set[str]) -> None:
 _NAMES = etree.XPath("//@class | //@id", smart_strings=False)
 # The separators XPath's normalize-space() splits @class on, as the compiled selectors do.
 _CLASS_SEPARATORS = re.compile(r"[ \t\r\n]+")
-# Names per document for the few pages being parsed at once; a strong reference keeps each
-# document's id() from being reused while it is remembered.
-_page_names: OrderedDict[int, tuple[Any, frozenset[str]]] = OrderedDict()
-_PAGES_REMEMBERED = 8
 
 
 def _names_in(root: etree._Element) -> frozenset[str]:
     document = root.getroottree().getroot()
-    remembered = _page_names.get(id(document))
-    if remembered is not None and remembered[0] is document:
-        return remembered[1]
+    return _document_names(document if document is not None else root)
+
+
+# Remembered for the few pages being parsed at once. The cache holds each document, so lxml hands
+# back the same element object for it (and its identity, the cache key, cannot be reused meanwhile).
+@lru_cache(maxsize=8)
+def _document_names(document: etree._Element) -> frozenset[str]:
     values = _NAMES(document)
     # An id is matched whole, a class word by word: both forms are kept.
-    names = frozenset(_CLASS_SEPARATORS.split(" ".join(values))) | frozenset(values)
-    _page_names[id(document)] = (document, names)
-    if len(_page_names) > _PAGES_REMEMBERED:
-        _page_names.popitem(last=False)
-    return names
+    return frozenset(_CLASS_SEPARATORS.split(" ".join(values))) | frozenset(values)
 
 
 def _cannot_match(root: etree._Element, css: str) -> bool:
