@@ -140,6 +140,10 @@ class ArticleLayout:
             found = self._found[css] = select(self.selector, css)
         return found
 
+    def first(self, css: str) -> str:
+        """The first string `css` selects (a `::text` or `::attr()` selector), or ""."""
+        return next(iter(self.find(css)), "")
+
     @classmethod
     def matches(cls, selector: Selector) -> bool:
         return any(exists(selector, css) for css in cls.body_css)
@@ -162,9 +166,9 @@ class ArticleLayout:
     def title(self) -> str:
         title = next((t for css in self.title_css for n in self.find(css) if (t := element_text(n))), "")
         if not title:
-            title = clean_text(next(iter(self.find('meta[property="og:title"]::attr(content)')), ""))
+            title = clean_text(self.first('meta[property="og:title"]::attr(content)'))
         if not title:
-            title = clean_text(next(iter(self.find("title::text")), ""))
+            title = clean_text(self.first("title::text"))
             if self.title_suffix:
                 title = self.title_suffix.sub("", title)
             if title:
@@ -257,7 +261,7 @@ class ArticleLayout:
         title = self.title()
         assembled = assemble(blocks, page_title=title or None, boilerplate=self.boilerplate, junk_image=self.is_junk_image)
         text_length = sum(len(p) for paragraphs in assembled.body.values() for p in paragraphs)
-        page_title = title or clean_text(next(iter(self.find("title::text")), ""))
+        page_title = title or clean_text(self.first("title::text"))
         if not assembled.body and not any(p.caption for p in assembled.photos):
             if _SOFT_404.search(page_title):
                 return OtherResult("soft 404 (error page served as 200)")
@@ -381,8 +385,8 @@ def absolute_links(selector: Selector, css: str, base_url: str) -> list[str]:
     from urllib.parse import urljoin
 
     links = []
-    for raw in selector.css(css).xpath("@href").getall():
-        href = re.sub(r"\s+", "", raw)
+    for anchor in select(selector, css):
+        href = re.sub(r"\s+", "", anchor.get("href") or "")
         if href and not href.lower().startswith(("javascript:", "mailto:", "#")):
             links.append(urljoin(base_url, href))
     return links

@@ -93,7 +93,7 @@ class GenericArticle(ArticleLayout):
         return self._title
 
     def _find_title(self) -> str:
-        page_title = clean_text(self.selector.css("title::text").get())
+        page_title = clean_text(self.first("title::text"))
         declared = self.ld.get("headline") or _meta(self.selector, "og:title", "twitter:title", "ArticleTitle")
         headings = []
         for node in self.selector.xpath("//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')][not(self::title)]"):

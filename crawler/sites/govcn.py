@@ -52,15 +52,15 @@ class GovCnArticle(ArticleLayout):
         return exists(selector, "#UCAP-CONTENT, div.pages_content")
 
     def title(self) -> str:
-        declared = clean_text(self.selector.css('meta[name="ArticleTitle"]::attr(content)').get())
-        if declared or self.selector.css(", ".join(self.title_css)):
+        declared = clean_text(self.first('meta[name="ArticleTitle"]::attr(content)'))
+        if declared or self.find(", ".join(self.title_css)):
             return declared or super().title()
         # 公报 items print the title bold and centred at the top of the body, not in an h1.
         heading, count = self._body_heading()
         return heading if count else super().title()
 
     def _page_title(self) -> str:
-        title = clean_text(self.selector.css("title::text").get())
+        title = clean_text(self.first("title::text"))
         return _fold(_TITLE_SUFFIX.sub("", title))
 
     def _body_heading(self) -> tuple[str, int]:
@@ -85,7 +85,7 @@ class GovCnArticle(ArticleLayout):
 
     def blocks(self) -> list[Block] | None:
         blocks = super().blocks()
-        if not blocks or self.selector.css(", ".join(self.title_css)):
+        if not blocks or self.find(", ".join(self.title_css)):
             return blocks
         _, count = self._body_heading()
         return blocks[count:]
@@ -94,7 +94,7 @@ class GovCnArticle(ArticleLayout):
         visible = super().published(fields)
         if visible is not None:
             return visible
-        declared = self.selector.css('meta[name="firstpublishedtime"]::attr(content)').get()
+        declared = self.first('meta[name="firstpublishedtime"]::attr(content)')
         found = find_time(declared or "")
         if found is not None:
             self.warnings.append("published_at: not shown on the page; taken from <meta firstpublishedtime>")

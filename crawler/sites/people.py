@@ -85,7 +85,7 @@ class Rm2020Article(PeopleArticle):
         from crawler.bylines import people
 
         bylines = super().field_bylines(fields, lang)
-        reporters = clean_text(" ".join(self.selector.css("div.author ::text").getall()))
+        reporters = clean_text(" ".join(self.find("div.author ::text")))
         if reporters:  # "本报记者 王乐文 方 敏"; empty for syndicated stories
             bylines = people(reporters, "reporter", "zh") + bylines
         return bylines
@@ -108,7 +108,7 @@ class Wb2016Article(PeopleArticle):
         from crawler.bylines import people
 
         bylines = super().field_bylines(fields, lang)
-        author = clean_text(" ".join(self.selector.css(".text_title .author ::text").getall()))
+        author = clean_text(" ".join(self.find(".text_title .author ::text")))
         return (people(author, "author", "zh") if author else []) + bylines
 
 

@@ -87,9 +87,9 @@ class Detail2020Article(XinhuaArticle):
         return exists(selector, "div.header-time, div.head-line")
 
     def published(self, fields: list[Field]) -> FoundTime | None:
-        year = clean_text(self.selector.css(".header-time .year ::text").get())
-        day = clean_text("".join(self.selector.css(".header-time .day ::text").getall())).replace(" ", "")
-        clock = clean_text(self.selector.css(".header-time .time ::text").get())
+        year = clean_text(self.first(".header-time .year ::text"))
+        day = clean_text("".join(self.find(".header-time .day ::text"))).replace(" ", "")
+        clock = clean_text(self.first(".header-time .time ::text"))
         if year and day:
             found = find_time(f"{year}-{day.replace('/', '-')} {clock}")
             if found:
