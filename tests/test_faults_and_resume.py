@@ -51,13 +51,9 @@ def test_killed_crawl_resumes_from_its_job_directory_and_loses_nothing(tmp_path:
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
         )  # fmt: skip
         crawl = subprocess.Popen(command, cwd=ROOT, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
         # Killed after 35 of 80 stories were fetched: enough parsed by then (>= 15, asserted below)
         # whatever the machine's load, and far from the end.
-        while sum(n for url, n in server.log.attempts.items() if "content_" in url) < 35:
-            assert crawl.poll() is None, "the crawl ended before it could be killed"
-            assert time.monotonic() < deadline, "the crawl made no progress"
-            time.sleep(0.05)
+        _wait_for_stories(crawl, server, 35)
         crawl.send_signal(signal.SIGKILL)
         crawl.wait(timeout=30)
         attempts_before = dict(server.log.attempts)
@@ -92,11 +88,7 @@ def test_a_crawl_stopped_gracefully_continues_its_queue(tmp_path: Path) -> None:
     with SiteServer.from_folder(tmp_path / "site", Faults(delay=0.05)) as server:
         command = live_command(tmp_path, "-s", f"JOBDIR={jobdir}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
         crawl = subprocess.Popen(command, cwd=ROOT, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while sum(n for url, n in server.log.attempts.items() if "content_" in url) < 25:
-            assert crawl.poll() is None, "the crawl ended before it could be stopped"
-            assert time.monotonic() < deadline, "the crawl made no progress"
-            time.sleep(0.05)
+        _wait_for_stories(crawl, server, 25)
         crawl.send_signal(signal.SIGTERM)  # Scrapy's graceful stop: in-flight requests finish
         assert crawl.wait(timeout=60) == 0
         assert not (jobdir / "headlines.running").exists(), "a clean stop left the running marker"
@@ -117,6 +109,15 @@ def test_a_crawl_stopped_gracefully_continues_its_queue(tmp_path: Path) -> None:
     # Finished: the next run starts afresh (lists read again, stored stories skipped by the store).
     assert not (jobdir / "requests.seen").exists()
     assert not (jobdir / "headlines.running").exists()
+
+
+def _wait_for_stories(crawl: subprocess.Popen[bytes], server: SiteServer, count: int) -> None:
+    """Until the crawl has requested `count` story pages; it must still be running then."""
+    deadline = time.monotonic() + 120
+    while sum(n for url, n in server.log.attempts.items() if "content_" in url) < count:
+        assert crawl.poll() is None, "the crawl ended before it could be interrupted"
+        assert time.monotonic() < deadline, "the crawl made no progress"
+        time.sleep(0.05)
 
 
 def _server_key(url: str) -> str:
