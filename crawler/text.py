@@ -195,8 +195,9 @@ def fold_for_hash(text: str) -> str:
     """Script-, vocabulary-, width- and punctuation-insensitive form of a text, for near-duplicate
     hashing and for telling a converted copy from an edit.
 
-    Remembered for a few hundred texts: the normalise pipeline folds a body for its content hash
-    and the store folds the same body again for its fingerprint, moments later."""
+    Remembered for a few hundred texts: a re-fetched story's titles, captions and names are folded
+    for its fingerprint and again when the store lists what changed. (Bodies are folded once, for
+    content_hash, which the fingerprint reuses.)"""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", to_simplified(text)).casefold())
 
 

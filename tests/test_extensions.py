@@ -42,7 +42,7 @@ def test_the_stats_file_separates_the_crawls_cpu_from_start_up(tmp_path: Path) -
     crawler.stats.open_spider()
     stats_file = StatsFile.from_crawler(crawler)
     stats_file.opened()
-    sum(i * i for i in range(300_000))  # some CPU inside the crawl
+    sum(i * i for i in range(1_000_000))  # some CPU inside the crawl
     stats_file.write()
     stats = json.loads(path.read_text(encoding="utf-8"))
     assert 0 < stats["process/crawl_cpu_seconds"] <= stats["process/cpu_seconds"]
