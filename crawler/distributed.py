@@ -17,6 +17,9 @@ against one Redis and one store. What scrapy-redis provides, and what this modul
   about to push the links of the page it is parsing. It quits when the queue has stayed empty and
   no worker has been busy for DISTRIBUTED_IDLE_SECONDS; a worker that died stops counting as busy
   after DISTRIBUTED_BUSY_TIMEOUT, so nothing waits on it forever.
+- Joining: a worker that starts before the seeder has pushed anything finds an empty queue, and
+  Scrapy looks at an idle scheduler again only on its engine heartbeat, every 5 s. Workers poll
+  every DISTRIBUTED_POLL_SECONDS (1 s) instead, so a late worker joins within a second.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class DistributedRun:
         self.ttl = int(settings.getfloat("DISTRIBUTED_KEY_TTL", 2 * 86400))
         self.idle_seconds = settings.getfloat("DISTRIBUTED_IDLE_SECONDS", 10.0)
         self.busy_timeout = settings.getfloat("DISTRIBUTED_BUSY_TIMEOUT", 120.0)
+        self.poll_seconds = settings.getfloat("DISTRIBUTED_POLL_SECONDS", 1.0)
         self.idle_since: float | None = None
         self.last_beat = 0.0
 
@@ -89,12 +93,23 @@ class DistributedRun:
         if not crawler.settings.get("DISTRIBUTED_PREFIX"):
             raise NotConfigured  # off by default: no message, so Scrapy logs no warning
         extension = cls(crawler)
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.busy, signal=signals.response_received)
         crawler.signals.connect(extension.idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
         crawler.distributed = extension  # type: ignore[attr-defined]
         return extension
+
+    def engine_started(self) -> None:
+        # Read by the engine when it starts its heartbeat, right after this signal. A private
+        # attribute: where a Scrapy version lacks it, workers keep the 5 s heartbeat.
+        engine = self.crawler.engine
+        if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
+            engine._SLOT_HEARTBEAT_INTERVAL = self.poll_seconds
+            self.crawler.stats.set_value("distributed/poll_seconds", self.poll_seconds)
+        else:
+            logger.warning("this Scrapy has no engine heartbeat setting; a late worker may wait 5 s to join")
 
     def opened(self) -> None:
         self.server.ping()  # fail at start, clearly, when Redis is not there

@@ -35,7 +35,7 @@ def worker_command(folder: Path, redis_url: str, run: str) -> list[str]:
         f"WARC_DIR={folder / 'warc'}",
     ]
     # Two requests at a time per worker against a 0.2 s server: slow enough, like a real site, for
-    # the second worker to join (Scrapy's engine polls an idle scheduler every 5 s).
+    # the second worker to join (an idle worker polls the shared queue every second).
     return [*command, *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
 
 
@@ -61,6 +61,7 @@ def test_two_workers_share_the_crawl_and_store_every_story_once(
     stats = [json.loads((tmp_path / f"w{n}" / "stats.json").read_text(encoding="utf-8")) for n in range(2)]
 
     assert sorted(bool(s.get("distributed/seeded_here")) for s in stats) == [False, True]
+    assert [s.get("distributed/poll_seconds") for s in stats] == [1.0, 1.0]  # not Scrapy's 5 s heartbeat
     pages = {url: count for url, count in attempts.items() if not url.endswith("/robots.txt")}
     assert {url: count for url, count in pages.items() if count != 1} == {}, "a page was fetched twice"
     assert len(pages) >= len(links)
