@@ -39,13 +39,17 @@ SAME += ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=INFO"]
 
 def _environment(server: SiteServer, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("mongo_uri", "no_proxy")}
-    env.update(PYTHONPATH=str(PROJECT), http_proxy=server.proxy, HTTP_PROXY=server.proxy, **extra)
+    # The crawls run in the benchmark's scratch folder: the project is found by its settings module.
+    env.update(
+        PYTHONPATH=str(PROJECT), SCRAPY_SETTINGS_MODULE="crawler.settings", http_proxy=server.proxy, HTTP_PROXY=server.proxy
+    )
+    env.update(extra)
     return env
 
 
 def _run(command: list[str], env: dict[str, str], stats_file: Path) -> dict[str, Any]:
     started, server_cpu = time.monotonic(), time.process_time()
-    subprocess.run(command, cwd=PROJECT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=stats_file.parent, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.monotonic() - started
     stats: dict[str, Any] = json.loads(stats_file.read_text(encoding="utf-8"))
     stats["wall_seconds"] = wall

@@ -26,13 +26,11 @@ from tests.live import live_command, live_env, stored_documents
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-PROJECT = Path(__file__).resolve().parents[1]
-
 
 def _crawl(work: Path, server: SiteServer, *extra: str) -> dict[str, Any]:
     stats_file = work / f"stats-{time.monotonic_ns()}.json"
     command = live_command(work, "-s", f"STATS_FILE={stats_file}", *extra)
-    subprocess.run(command, cwd=PROJECT, env=live_env(server), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=work, env=live_env(server), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stats: dict[str, Any] = json.loads(stats_file.read_text(encoding="utf-8"))
     return stats
 
@@ -66,7 +64,7 @@ def resume_run(work: Path, articles: int, kill_at: float) -> dict[str, Any]:
     jobdir = work / "job"
     with SiteServer.from_folder(work / "site", Faults(delay=0.01)) as server:
         command = live_command(work, "-s", f"JOBDIR={jobdir}", "-s", "STORE_FLUSH_SECONDS=2", "-a", "max_pages=1000")
-        crawl = subprocess.Popen(command, cwd=PROJECT, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        crawl = subprocess.Popen(command, cwd=work, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while sum(n for u, n in server.log.attempts.items() if "content_" in u) < kill_at * len(links):
             if crawl.poll() is not None:
                 break

@@ -233,7 +233,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
         command += ["-s", f"STATS_FILE={stats_file}"]
         for pair in args.set or []:
             command += ["-s", pair]
-        done = subprocess.run(command, cwd=cron_module.PROJECT, check=False)
+        done = subprocess.run(command, env=cron_module.crawl_environment(), check=False)
         if not stats_file.exists():
             print(f"error: the reparse crawl failed (exit status {done.returncode})", file=sys.stderr)
             return 2
@@ -250,7 +250,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from crawler.report import html_report, rows, text_table
+    from crawler.report import causes, html_report, rows, text_table
 
     store = _open(_settings(args.set))
     if store is None:
@@ -260,6 +260,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(text_table(rows(runs)))
+    if notes := causes(runs):
+        print("\n" + "\n".join(notes))
     if args.html:
         Path(args.html).write_text(html_report(runs), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)

@@ -5,9 +5,10 @@
 - Runs `scrapy crawl headlines` with a log file per run (data/logs/), the final stats beside it,
   a job directory (data/job) so a run that was stopped resumes its queue, and CLOSESPIDER_TIMEOUT
   so a run ends (gracefully, resumably) before the next one is due.
-- Prints nothing when the run is healthy (cron mails any output). Otherwise it prints why, and
-  exits 1 when the run is degraded (crawler.health) and 2 when it failed (crashed, no stats, or a
-  finish reason other than finished / closespider_timeout).
+- Prints nothing when the run is healthy (cron mails any output). Otherwise it prints why, the
+  first cause first, and exits 1 when the run is degraded (crawler.health) and 2 when it failed
+  (the run's verdict, crawler.outcome: nothing read, store unavailable, stopped on an error; or it
+  crashed before writing stats).
 - Keeps the logs of the last --keep-logs runs.
 """
 
@@ -35,6 +36,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-runtime", default="50m", help="stop the crawl gracefully after this long (default: 50m)")
     parser.add_argument("--keep-logs", type=int, default=24 * 14, help="log files of this many runs are kept (default: 336)")
     parser.add_argument("scrapy_args", nargs=argparse.REMAINDER, help="passed to scrapy crawl, after --, e.g. -- -a site=xinhua")
+
+
+def crawl_environment() -> dict[str, str]:
+    """The environment for a `scrapy crawl` child run in the caller's working directory: relative
+    paths (--data, data/headlines.sqlite3, data/warc) mean the same to both processes, and the
+    project is found by its settings module rather than by a scrapy.cfg in that directory."""
+    env = dict(os.environ)
+    env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT), env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 def _lock(path: Path) -> IO[str] | None:
@@ -66,13 +77,24 @@ def _prune(logs: Path, keep: int) -> None:
         old.with_suffix(".stats.json").unlink(missing_ok=True)
 
 
-def verdict(returncode: int, stats: dict[str, Any] | None) -> tuple[int, list[str]]:
-    """Exit status and the lines to print, from the crawl's exit code and final stats."""
+def _last_line(text: str) -> str | None:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1].removeprefix("error: ") if lines else None
+
+
+def verdict(returncode: int, stats: dict[str, Any] | None, stderr: str = "") -> tuple[int, list[str]]:
+    """Exit status and the lines to print, from the crawl's exit code, final stats and stderr
+    (whose last line is the crawl's own verdict when it failed). The first line is the cause."""
     if stats is None:
-        return EXIT_FAILED, [f"the crawl wrote no stats (exit status {returncode})"]
+        # The crawl ended before it could write stats: a usage error, or a crash.
+        cause = _last_line(stderr) or f"the crawl wrote no stats (exit status {returncode})"
+        return EXIT_FAILED, [f"failed: {cause}"]
     reason = stats.get("finish_reason")
+    if stats.get("run/status") == "failed":
+        return EXIT_FAILED, [f"failed: {stats.get('run/cause') or reason}"]
     if returncode != 0 or reason not in ("finished", "closespider_timeout"):
-        return EXIT_FAILED, [f"the crawl failed: exit status {returncode}, finish reason {reason}"]
+        cause = stats.get("run/cause") or _last_line(stderr) or f"finish reason {reason}"
+        return EXIT_FAILED, [f"failed: {cause} (exit status {returncode})"]
     lines = [str(line) for line in stats.get("health/findings") or []]
     if reason == "closespider_timeout":
         lines.append("the crawl hit --max-runtime and stopped early; the next run resumes its queue")
@@ -112,9 +134,11 @@ def run(args: argparse.Namespace) -> int:
             "-s", f"CLOSESPIDER_TIMEOUT={int(parse_duration(args.max_runtime).total_seconds())}",
             *passthrough,
         ]  # fmt: skip
-        completed = subprocess.run(command, cwd=PROJECT, check=False)
+        # The log goes to its file; what the crawl prints (its verdict line when it fails) is kept
+        # for the verdict here, so that a healthy run prints nothing.
+        completed = subprocess.run(command, env=crawl_environment(), check=False, capture_output=True, text=True)
         stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else None
-        status, lines = verdict(completed.returncode, stats)
+        status, lines = verdict(completed.returncode, stats, completed.stderr)
         if lines:
             print("\n".join([*lines, f"log: {log_file}"]), file=sys.stderr)
         _prune(logs, args.keep_logs)

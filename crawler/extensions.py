@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.outcome import CAUSE_STAT, STATUS_STAT, RunOutcome, assess
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -97,6 +99,39 @@ class GarbageCollectorTuning:
         gc.unfreeze()
 
 
+def run_outcome(crawler: Crawler, reason: str | None) -> RunOutcome:
+    """The run's verdict (crawler.outcome), judged once and kept in the stats (`run/status`,
+    `run/cause`) for the stats file, cron, the run recorder and the crawl command alike."""
+    stats = crawler.stats
+    if status := stats.get_value(STATUS_STAT):
+        return RunOutcome(status, stats.get_value(CAUSE_STAT))
+    spider = getattr(crawler, "spider", None)
+    keys = [site.key for site in getattr(spider, "sites", [])]
+    outcome = assess(reason, stats.get_stats(), keys, reparse=bool(getattr(spider, "reparse", False)))
+    stats.set_value(STATUS_STAT, outcome.status)
+    if outcome.cause:
+        stats.set_value(CAUSE_STAT, outcome.cause)
+    if outcome.status == "failed":
+        logger.error("the run failed: %s", outcome.cause)
+    return outcome
+
+
+class RunVerdict:
+    """Judges every run when it closes (crawler.outcome), whether or not a store records it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunVerdict:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.closed, signal=signals.spider_closed)
+        return extension
+
+    def closed(self, reason: str) -> None:
+        run_outcome(self.crawler, reason)
+
+
 def _json_default(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -121,8 +156,10 @@ class RunRecorder:
         return recorder
 
     def opened(self, spider: Any) -> None:
-        from crawler.store import StoreUnavailable, store_for
+        from crawler.store import StoreUnavailable, store_failure, store_for
 
+        if store_failure(self.crawler) is not None:
+            return  # the store pipeline has said why and is stopping the crawl; there is nowhere to record it
         started = datetime.now(UTC)
         self.run = {
             "_id": f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
@@ -143,12 +180,16 @@ class RunRecorder:
             logger.error("cannot record the run's start: %s", error)
 
     def closed(self, spider: Any, reason: str) -> None:
-        from crawler.store import store_for
+        from crawler.store import store_failure, store_for
 
+        if not self.run or store_failure(self.crawler) is not None:
+            return  # never recorded: the store could not be opened
+        outcome = run_outcome(self.crawler, reason)
         stats = self.crawler.stats.get_stats()
         self.run.update(
             finished_at=datetime.now(UTC),
-            status="finished" if reason == "finished" else "failed",
+            status=outcome.status,
+            cause=outcome.cause,
             finish_reason=reason,
             sites=per_site(stats),
             totals=totals(stats),

@@ -39,18 +39,31 @@ def coverage(site: dict[str, Any], field: str) -> float | None:
     return figure(site, "coverage", field) / articles if articles else None
 
 
+# How a run's status reads in the table: whatever is not plainly fine is in capitals.
+_STATUS_LABELS = {"finished": "ok", "failed": "FAILED", "stopped": "STOPPED", "running": "RUNNING?"}
+
+
+def health(run: dict[str, Any], outlet: str | None) -> str:
+    """ok, DEGRADED, FAILED, STOPPED, or RUNNING? (a run still going, or killed before it could
+    record its end)."""
+    status = run.get("status") or "running"
+    if status == "finished" and outlet in {f.get("site") for f in (run.get("health") or {}).get("findings", [])}:
+        return "DEGRADED"
+    return _STATUS_LABELS.get(status, str(status).upper())
+
+
 def rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per (run, outlet), newest run first."""
+    """One row per (run, outlet), newest run first; a run that reached no outlet (it failed at
+    start, or was stopped or killed early) still has its row."""
     table: list[dict[str, Any]] = []
     for run in runs:
-        findings = {(f["site"]) for f in (run.get("health") or {}).get("findings", [])}
         started = _when(run)
-        for key, site in sorted((run.get("sites") or {}).items()):
+        for key, site in sorted((run.get("sites") or {"-": {}}).items()):
             row: dict[str, Any] = {
                 "run": run.get("_id"),
                 "started": started.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if started else "?",
                 "outlet": key,
-                "health": "DEGRADED" if key in findings else (run.get("status") or "?"),
+                "health": health(run, key),
                 "lists": int(figure(site, "pages", "list")),
                 "links": int(figure(site, "links", "articles")),
                 "articles": int(figure(site, "articles")),
@@ -74,8 +87,23 @@ def text_table(table: list[dict[str, Any]]) -> str:
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells)
+    lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells)
     return "\n".join(lines)
+
+
+def causes(runs: list[dict[str, Any]]) -> list[str]:
+    """Why each run that was not plainly fine was not: its cause, or its health findings."""
+    lines = []
+    for run in runs:
+        findings = [f"{f.get('site')}: {f.get('message')}" for f in (run.get("health") or {}).get("findings", [])]
+        label = health(run, None)
+        if label != "ok" and run.get("cause"):
+            lines.append(f"{run.get('_id')} {label}: {run['cause']}")
+        elif label == "RUNNING?":
+            lines.append(f"{run.get('_id')} RUNNING?: no end recorded (still running, or killed)")
+        if run.get("status") == "finished":  # a failed run's findings only repeat its cause
+            lines.extend(f"{run.get('_id')} DEGRADED: {finding}" for finding in findings)
+    return lines
 
 
 def _cell(value: Any) -> str:
@@ -151,11 +179,21 @@ def html_report(runs: list[dict[str, Any]]) -> str:
         sections.append(f"<h3>{html.escape(outlet)}</h3>{_svg_lines(series, labels, percent=True)}")
     table = rows(runs)
     header = "".join(f"<th>{html.escape(c)}</th>" for c in (table[0] if table else {}))
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row.values()) + "</tr>" for row in table)
+    body = "".join(
+        f'<tr class="{html.escape(str(row["health"]).rstrip("?").lower())}">'
+        + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row.values())
+        + "</tr>"
+        for row in table
+    )
+    notes = "".join(f"<li>{html.escape(line)}</li>" for line in causes(runs))
+    # The table first: what a reader opens the report for is whether the last runs were fine.
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>headlines: runs</title>'
         "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;font-size:12px}"
-        "td,th{border:1px solid #ccc;padding:2px 6px}</style></head><body><h1>headlines: recent runs</h1>"
+        "td,th{border:1px solid #ccc;padding:2px 6px}tr.failed{background:#f8c9c9}tr.degraded{background:#fbe3b5}"
+        "tr.stopped,tr.running{background:#e4e4f4}</style></head><body><h1>headlines: recent runs</h1>"
+        + f"<h2>Runs</h2><table><tr>{header}</tr>{body}</table>"
+        + (f"<h2>What went wrong</h2><ul>{notes}</ul>" if notes else "")
         + "".join(sections)
-        + f"<h2>Runs</h2><table><tr>{header}</tr>{body}</table></body></html>"
+        + "</body></html>"
     )

@@ -97,6 +97,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.warc.WarcArchiveMiddleware": 880,
 }
 ADDONS = {"crawler.addons.HeadlinesAddon": 0}
+# `scrapy crawl` with exit statuses that say whether the run achieved anything (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 # Worker processes that parse pages (crawler/offload.py); 0 parses on the reactor thread. Worth it
 # when the crawl is CPU-bound (backfills, benchmarks), not behind politeness delays.
 EXTRACT_PROCESSES = int(os.environ.get("EXTRACT_PROCESSES", "0"))
@@ -128,6 +130,7 @@ REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens a code-executing HTTP listen
 
 # --- Extensions ---
 EXTENSIONS = {
+    "crawler.extensions.RunVerdict": 490,  # failed / stopped / finished, and why (crawler/outcome.py)
     "crawler.extensions.StatsFile": 500,
     "crawler.extensions.RunRecorder": 510,
     "crawler.jobdir.JobDirGuard": 520,  # a killed run's torn disk queue is not resumed

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 from twisted.internet import task
 
 from crawler import journal
 from crawler.items import Article, Removal
+from crawler.outcome import CAUSE_STAT, STORE_UNAVAILABLE
 from crawler.serialize import to_jsonable
 from crawler.signals import not_an_article, story_removed
 from crawler.store import Store, StoreUnavailable, WriteReport, store_for
@@ -119,8 +120,18 @@ class StorePipeline:
         try:
             self.store = store_for(self.crawler)
         except StoreUnavailable as error:
+            settings = self.crawler.settings
+            advice = (
+                "check MONGO_URI, or unset it to store into the embedded store"
+                if settings.get("MONGO_URI")
+                else "check EMBEDDED_STORE_PATH (a writable file path)"
+            )
+            cause = f"the store is unavailable ({error}); {advice}"
+            self.stats.set_value(CAUSE_STAT, cause)
             logger.error("Store unavailable, stopping before the crawl starts: %s", error)
-            raise
+            # A named close reason, not an exception: Scrapy closes the crawl quietly, and the run's
+            # verdict (crawler.outcome) turns it into the exit status and the last line.
+            raise CloseSpider(STORE_UNAVAILABLE) from None
         self._recover_orphan_journals()
         self.journal.open()
         self.flush_loop = task.LoopingCall(self._flush_if_idle)

@@ -13,8 +13,10 @@ Arguments (`-a name=value`):
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import scrapy
@@ -52,8 +54,34 @@ def _stat_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
+def _flag(value: str | None) -> bool:
+    return value not in (None, "", "0", "false", "no")
+
+
+class ArgumentError(ValueError):
+    """A spider argument (-a) the user gave is wrong: said in one line, never with a traceback."""
+
+
 class HeadlinesSpider(scrapy.Spider):
     name = "headlines"
+
+    @classmethod
+    def check_arguments(
+        cls, site: str = "all", replay: str | None = None, max_pages: str | None = None, reparse: str | None = None, **_: Any
+    ) -> None:
+        """Raise ArgumentError for arguments no crawl can run with; the crawl command calls this
+        before anything starts (no store is opened, no run recorded)."""
+        try:
+            sites.select(site)
+        except ValueError as error:
+            raise ArgumentError(f"{error}; `python -m crawler sites` lists them") from None
+        if _flag(reparse) and not replay:
+            raise ArgumentError("reparse needs replay=ARCHIVE: it reads stories from an archive, never from the network")
+        for part in (replay or "").split(os.pathsep) if replay else ():
+            if not Path(part).exists():
+                raise ArgumentError(f"replay source not found: {part}; give a folder of saved pages or WARC files")
+        if max_pages is not None and not (str(max_pages).isdigit() and int(max_pages) > 0):
+            raise ArgumentError(f"max_pages must be a whole number above 0, not {max_pages!r}")
 
     def __init__(
         self,
@@ -63,12 +91,11 @@ class HeadlinesSpider(scrapy.Spider):
         reparse: str | None = None,
         **kwargs: Any,
     ) -> None:
+        self.check_arguments(site, replay, max_pages, reparse)
         super().__init__(**kwargs)
-        self.sites = sites.select(site)  # ValueError for an unknown key, before any request
+        self.sites = sites.select(site)
         self.replay = replay
-        self.reparse = reparse not in (None, "", "0", "false", "no")
-        if self.reparse and not replay:
-            raise ValueError("reparse needs replay=ARCHIVE: it reads stories from an archive, never from the network")
+        self.reparse = _flag(reparse)
         self.max_pages_arg = int(max_pages) if max_pages else None
         self.allowed_domains = sorted({d for s in self.sites for d in s.allowed_domains()})
         self.arguments = {"site": site, "replay": replay, "max_pages": max_pages, "reparse": self.reparse}

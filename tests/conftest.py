@@ -19,17 +19,74 @@ import pytest
 
 from crawler.extract import build_response
 from crawler.store import EmbeddedStore, MongoStore, Store
-from tests.servers import MongoServer, RedisServer, start_redis, start_server
+from tests.servers import MongoServer, RedisServer, start_private_server, start_redis, start_server
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from scrapy.http import TextResponse
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# -- the user's environment never reaches a test ------------------------------------------------
+# A user's MONGO_URI is production, their data/ folder is their archive: the suite runs with every
+# setting the crawler reads from the environment removed, in a temporary working directory per test
+# (see `isolated_working_directory`), and its subprocesses inherit this scrubbed environment.
+USER_SETTINGS = frozenset(
+    {
+        "MONGO_URI", "MONGO_DATABASE", "EMBEDDED_STORE_PATH", "WARC_DIR", "SPILL_DIR", "REDIS_URL", "STATS_FILE",
+        "EXTRACT_PROCESSES", "LOG_LEVEL", "JOBDIR", "EDITOR",
+        # A proxy of the user's would route the tests' loopback crawls through it.
+        "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY",
+    }
+)  # fmt: skip
+USER_SETTING_PREFIXES = ("DISTRIBUTED", "HEADLINES_", "SCRAPY_")
+# The suite's own variables: which servers to use or require, where the corpus and caches are.
+TEST_VARIABLES = ("HEADLINES_TEST_", "HEADLINES_REQUIRE_", "HEADLINES_SHARED", "HEADLINES_CACHE")
+
+
+def is_user_setting(name: str) -> bool:
+    if name.startswith(TEST_VARIABLES):
+        return False
+    return name in USER_SETTINGS or name.startswith(USER_SETTING_PREFIXES)
+
+
+def scrub_environment(environ: dict[str, str] | os._Environ[str]) -> None:
+    for name in [n for n in environ if is_user_setting(n)]:
+        del environ[name]
+    # The project is found by its settings module, not by a scrapy.cfg in the working directory:
+    # subprocesses run in a test's temporary folder.
+    environ["SCRAPY_SETTINGS_MODULE"] = "crawler.settings"
+    environ["PYTHONPATH"] = str(ROOT)
+
+
+scrub_environment(os.environ)
+
+
+def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The scrubbed environment for a child process, with the test's own additions."""
+    return {**os.environ, **(extra or {})}
+
+
+@pytest.fixture(autouse=True)
+def isolated_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its own folder: a default path (data/…) can only land there."""
+    monkeypatch.chdir(tmp_path)
+
+
 # ../shared next to the checkout; HEADLINES_SHARED points elsewhere (a clone in another folder).
-SHARED = Path(os.environ.get("HEADLINES_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SHARED = Path(os.environ.get("HEADLINES_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
+
+
+def require_corpus() -> bool:
+    """Whether the corpus tests may run; in CI (HEADLINES_REQUIRE_CORPUS) a missing corpus fails."""
+    if (CORPUS / "manifest.json").exists():
+        return True
+    if os.environ.get("HEADLINES_REQUIRE_CORPUS"):
+        raise RuntimeError(f"HEADLINES_REQUIRE_CORPUS is set but {CORPUS} has no manifest.json")
+    return False
 
 
 @dataclass(frozen=True)
@@ -85,9 +142,6 @@ def mismatches(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str, di
     }
 
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
 def crawl(
     tmp_path: Path, replay: Path, *extra: str, env: dict[str, str] | None = None, check: bool = True
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -100,9 +154,9 @@ def crawl(
     command += ["-O", str(items), "-s", f"STATS_FILE={stats}", "-s", "LOG_LEVEL=INFO", "-s", f"LOG_FILE={tmp_path / 'crawl.log'}"]
     command += ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", "-s", f"SPILL_DIR={tmp_path / 'spill'}"]
     command += ["-s", f"WARC_DIR={tmp_path / 'warc'}", *extra]
-    environment = {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "MONGO_DATABASE")}
-    environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
-    done = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)
+    done = subprocess.run(
+        command, check=False, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=subprocess_env(env)
+    )
     if check:
         log = (tmp_path / "crawl.log").read_text(encoding="utf-8") if (tmp_path / "crawl.log").exists() else ""
         assert done.returncode == 0, (done.stderr + log)[-4000:]
@@ -131,6 +185,20 @@ def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MongoServ
     if server is None:
         missing(f"NO MONGODB-WIRE SERVER, MongoDB storage tests NOT RUN: {how}", "HEADLINES_REQUIRE_MONGO")
     print(f"\nstorage tests use {how} at {server.uri}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def private_mongo_server(mongo_server: MongoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MongoServer]:
+    """A server the tests started themselves, which they may stop (outages) and give accounts to:
+    the session's server when it is one, else a second one (never the one a URI names)."""
+    if mongo_server.can_restart:
+        yield mongo_server
+        return
+    server, how = start_private_server(tmp_path_factory.mktemp("private-mongo"))
+    if server is None:
+        missing(f"NO PRIVATE MONGODB-WIRE SERVER, outage and credential tests NOT RUN: {how}", "HEADLINES_REQUIRE_MONGO")
     yield server
     server.stop()
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 from bench.faultserver import SiteServer
 from bench.sitegen import START_URL
 from crawler.store import EmbeddedStore
-from tests.conftest import ROOT
+from tests.conftest import subprocess_env
 
 # Fast but still Scrapy's real politeness machinery (robots.txt, per-outlet slot, retries).
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
@@ -28,9 +27,7 @@ def live_command(tmp_path: Path, *extra: str, start_url: str = START_URL) -> lis
 
 
 def live_env(server: SiteServer, env: dict[str, str] | None = None) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if k.lower() not in ("mongo_uri", "mongo_database", "no_proxy")}
-    environment.update({"PYTHONPATH": str(ROOT), "http_proxy": server.proxy, "HTTP_PROXY": server.proxy, **(env or {})})
-    return environment
+    return subprocess_env({"http_proxy": server.proxy, "HTTP_PROXY": server.proxy, **(env or {})})
 
 
 def live_crawl(
@@ -39,7 +36,9 @@ def live_crawl(
     """Run one crawl to its end; its final stats."""
     stats_file = tmp_path / f"stats-{len(list(tmp_path.glob('stats-*.json')))}.json"
     command = live_command(tmp_path, "-s", f"STATS_FILE={stats_file}", *extra, start_url=start_url)
-    done = subprocess.run(command, cwd=ROOT, env=live_env(server, env), capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        command, cwd=tmp_path, env=live_env(server, env), capture_output=True, text=True, timeout=600, check=False
+    )
     log = (tmp_path / "crawl.log").read_text(encoding="utf-8") if (tmp_path / "crawl.log").exists() else ""
     assert done.returncode == 0, (done.stderr + log)[-4000:]
     stats: dict[str, Any] = json.loads(stats_file.read_text(encoding="utf-8"))

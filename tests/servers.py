@@ -1,7 +1,9 @@
 """Real servers for the tests (never a mock client): a MongoDB-wire server, and Redis.
 
-In order of preference: MONGO_URI when set; `mongod` when it is on PATH; else FerretDB v1 with its
-SQLite backend, started on a free loopback port. FerretDB comes from the Go module proxy; a plain
+In order of preference: HEADLINES_TEST_MONGO_URI when set (a server the tests may use; never the
+user's MONGO_URI, which is production); `mongod` when it is on PATH; else FerretDB v1 with its SQLite
+backend, started on a free loopback port. Tests that stop the server or need accounts take a private
+server of their own (`start_private_server`), never the one a URI names. FerretDB comes from the Go module proxy; a plain
 `go install …@v1.24.2` binary panics at start because the module archive lacks the generated
 build/version/version.txt, so `ensure_ferretdb()` builds the same module source with that file
 written (`python -m tests.servers` does it ahead of time, as .ci/run does).
@@ -112,12 +114,20 @@ class MongoServer:
                 self.process.wait()
 
 
+TEST_URI_VARIABLE = "HEADLINES_TEST_MONGO_URI"
+
+
 def start_server(workdir: Path) -> tuple[MongoServer | None, str]:
     """A running server and how it was found, or None and why none could be had."""
-    if uri := os.environ.get("MONGO_URI"):
+    if uri := os.environ.get(TEST_URI_VARIABLE):
         server = MongoServer("external", uri)
         server.start()
-        return server, "MONGO_URI"
+        return server, TEST_URI_VARIABLE
+    return start_private_server(workdir)
+
+
+def start_private_server(workdir: Path) -> tuple[MongoServer | None, str]:
+    """A server this process starts, and may stop and restart: mongod on PATH, else FerretDB."""
     port = free_port()
     uri = f"mongodb://127.0.0.1:{port}/"
     if mongod := shutil.which("mongod"):
@@ -128,7 +138,7 @@ def start_server(workdir: Path) -> tuple[MongoServer | None, str]:
         return server, "mongod on PATH"
     binary = ensure_ferretdb()
     if binary is None:
-        return None, "no MONGO_URI, no mongod on PATH, and FerretDB could not be built (is Go installed?)"
+        return None, "no mongod on PATH, and FerretDB could not be built (is Go installed?)"
     data = workdir / "ferretdb"
     data.mkdir()
     command = [

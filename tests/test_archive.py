@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from bench.faultserver import SiteServer
 from bench.sitegen import START_URL, generate
 from crawler import sites
 from crawler.store import EmbeddedStore
-from tests.conftest import ROOT, crawl
+from tests.conftest import crawl, subprocess_env
 from tests.live import live_crawl
 
 SITE = sites.get("chinacomcn")
@@ -96,13 +95,12 @@ def test_reparse_stores_an_archived_edit_as_a_new_revision_without_network(tmp_p
     with SiteServer.from_folder(tmp_path / "site") as server:
         live_crawl(second, server)
 
-    environment = {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "MONGO_DATABASE")}
-    environment.update(PYTHONPATH=str(ROOT), http_proxy="http://127.0.0.1:9")  # any network use would fail
+    environment = subprocess_env({"http_proxy": "http://127.0.0.1:9"})  # any network use would fail
     done = subprocess.run(
         [sys.executable, "-m", "crawler", "reparse", str(second / "warc"), "--site", "chinacomcn",
          "-s", f"EMBEDDED_STORE_PATH={first / 'store.sqlite3'}", "-s", f"SPILL_DIR={tmp_path / 'spill'}",
          "-s", f"WARC_DIR={tmp_path / 'no-warc'}", "-s", "LOG_LEVEL=WARNING"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False,
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])

@@ -5,24 +5,21 @@ The figures themselves are for people: `python -m bench.crawl_bench`, `bench.ext
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tests.conftest import subprocess_env
 
 if TYPE_CHECKING:
     from tests.servers import MongoServer
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def run_bench(*arguments: str, env: dict[str, str] | None = None) -> str:
-    environment = {k: v for k, v in os.environ.items() if k != "MONGO_URI"}
-    environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
+    # In the test's working directory: whatever a benchmark writes by default lands there.
     done = subprocess.run(
-        [sys.executable, "-m", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600, check=False
+        [sys.executable, "-m", *arguments], env=subprocess_env(env), capture_output=True, text=True, timeout=600, check=False
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout

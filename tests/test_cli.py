@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 from tests.conftest import FIXTURES
 
-ROOT = Path(__file__).resolve().parents[1]
 SITE = FIXTURES / "chinacomcn"
 SEED_GATE_URL = "http://big5.china.com.cn/gate/big5/xitheory.china.com.cn/2025-06/05/content_117911710.htm"
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler", *args], check=False, cwd=ROOT, input=stdin, capture_output=True, timeout=60
-    )
+    # In the test's own working directory (conftest), with the scrubbed environment.
+    return subprocess.run([sys.executable, "-m", "crawler", *args], check=False, input=stdin, capture_output=True, timeout=60)
 
 
 def parse(*args: str, stdin: bytes | None = None) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from bench.faultserver import SiteServer
 from bench.sitegen import START_URL, generate
 from crawler.cron import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, verdict
-from tests.conftest import ROOT
 from tests.live import FAST, live_env
 
 
@@ -20,12 +19,12 @@ def cron(tmp_path: Path, server: SiteServer, *extra: str) -> subprocess.Complete
     command += ["-a", "site=chinacomcn", "-s", f'HEADLINES_START_URLS={{"chinacomcn": ["{START_URL}"]}}']
     command += ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", "-s", f"SPILL_DIR={tmp_path / 'spill'}"]
     command += ["-s", f"WARC_DIR={tmp_path / 'warc'}", "-s", "HEALTH_MIN_HISTORY=2", *FAST, *extra]
-    return subprocess.run(command, cwd=ROOT, env=live_env(server), capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(command, cwd=tmp_path, env=live_env(server), capture_output=True, text=True, timeout=300, check=False)
 
 
 def report(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "crawler", "report", "-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", *extra]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_healthy_runs_are_quiet_a_broken_site_is_reported_and_runs_never_overlap(tmp_path: Path) -> None:
@@ -58,13 +57,39 @@ def test_healthy_runs_are_quiet_a_broken_site_is_reported_and_runs_never_overlap
 
     table = report(tmp_path, "--html", str(tmp_path / "report.html"))
     assert table.returncode == 0, table.stderr
-    lines = table.stdout.splitlines()
+    rows, _, notes = table.stdout.partition("\n\n")
+    lines = rows.splitlines()
     assert lines[0].split()[:4] == ["run", "started", "outlet", "health"]
-    assert sum(" DEGRADED " in line for line in lines) == 1
-    assert sum("chinacomcn" in line for line in lines) == 4
+    assert [line.split()[4] for line in lines[2:]] == ["DEGRADED", "ok", "ok", "ok"]  # newest first
+    assert notes.splitlines() == [f"{lines[2].split()[0]} DEGRADED: chinacomcn: links: 0 against a median of 33"]
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert page.count("<svg") == 2  # stories per day, and coverage for the one outlet
-    assert "<polyline" in page and "DEGRADED" in page
+    assert "<polyline" in page and '<tr class="degraded">' in page
+    assert page.index("<table>") < page.index("<svg"), "the table comes first"
+
+
+def test_a_run_that_reads_nothing_fails_with_its_cause_first_and_stands_out_in_the_report(tmp_path: Path) -> None:
+    generate(tmp_path / "site", articles=5)
+    with SiteServer.from_folder(tmp_path / "site") as server:
+        gone = "http://news.china.com.cn/node_404.htm"  # every start page answers 404
+        failed = cron(tmp_path, server, "-s", f'HEADLINES_START_URLS={{"chinacomcn": ["{gone}"]}}')
+    assert failed.returncode == EXIT_FAILED
+    first, *rest = failed.stderr.splitlines()
+    assert first == "failed: no list page could be read for any outlet (HTTP 404: have the start pages moved?)"
+    assert rest[-1].startswith("log: ")
+    table = report(tmp_path)
+    rows, _, notes = table.stdout.partition("\n\n")
+    assert [line.split()[4] for line in rows.splitlines()[2:]] == ["FAILED"]
+    assert notes.strip().endswith("FAILED: " + first.removeprefix("failed: "))
+
+
+def test_a_usage_error_reaches_crons_output_as_its_cause(tmp_path: Path) -> None:
+    generate(tmp_path / "site", articles=1)
+    with SiteServer.from_folder(tmp_path / "site") as server:
+        done = cron(tmp_path, server, "-a", "site=nosuch")
+    assert done.returncode == EXIT_FAILED
+    assert done.stderr.splitlines()[0].startswith("failed: unknown site 'nosuch'; known: cgtn, chinacomcn")
+    assert report(tmp_path).stdout.strip() == "no runs recorded yet"  # it never started
 
 
 def test_verdict_maps_runs_to_exit_statuses() -> None:
@@ -81,4 +106,39 @@ def test_verdict_maps_runs_to_exit_statuses() -> None:
     assert "previous crawl was killed" in lines[1] and "stored 7 stories from its journal" in lines[1]
     assert verdict(1, healthy)[0] == EXIT_FAILED
     assert verdict(0, {**healthy, "finish_reason": "shutdown"})[0] == EXIT_FAILED
-    assert verdict(0, None)[0] == EXIT_FAILED
+    assert verdict(0, None) == (EXIT_FAILED, ["failed: the crawl wrote no stats (exit status 0)"])
+    assert verdict(2, None, "some warning\nerror: unknown site 'x'\n") == (EXIT_FAILED, ["failed: unknown site 'x'"])
+    failed = {**healthy, "run/status": "failed", "run/cause": "no list page could be read for any outlet"}
+    assert verdict(1, failed) == (EXIT_FAILED, ["failed: no list page could be read for any outlet"])
+
+
+def test_the_report_shows_every_run_and_marks_what_was_not_fine() -> None:
+    from crawler.report import causes, rows
+
+    def run(run_id: str, status: str, **extra: object) -> dict[str, object]:
+        return {"_id": run_id, "started_at": f"2026-11-0{run_id[-1]}T00:00:00+00:00", "status": status, **extra}
+
+    site = {"pages": {"list": 2}, "links": {"articles": 9}}
+    runs = [
+        run("r5", "running"),  # killed before it recorded its end
+        run("r4", "stopped", sites={"xinhua": site}, cause="the crawl was stopped before it finished (shutdown)"),
+        run("r3", "failed", cause="the store is unavailable (x)"),  # failed at start: no outlet reached
+        run("r2", "finished", sites={"xinhua": site, "people": site},
+            health={"findings": [{"site": "people", "message": "links: 0 against a median of 30"}]}),
+        run("r1", "finished", sites={"xinhua": site}),
+    ]  # fmt: skip
+    table = rows(runs)
+    assert [(r["run"], r["outlet"], r["health"]) for r in table] == [
+        ("r5", "-", "RUNNING?"),
+        ("r4", "xinhua", "STOPPED"),
+        ("r3", "-", "FAILED"),
+        ("r2", "people", "DEGRADED"),
+        ("r2", "xinhua", "ok"),
+        ("r1", "xinhua", "ok"),
+    ]
+    assert causes(runs) == [
+        "r5 RUNNING?: no end recorded (still running, or killed)",
+        "r4 STOPPED: the crawl was stopped before it finished (shutdown)",
+        "r3 FAILED: the store is unavailable (x)",
+        "r2 DEGRADED: people: links: 0 against a median of 30",
+    ]

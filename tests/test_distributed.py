@@ -13,7 +13,6 @@ import pymongo
 from bench.faultserver import Faults, SiteServer
 from bench.sitegen import START_URL, generate
 from crawler import sites
-from tests.conftest import ROOT
 from tests.live import FAST, live_env
 from tests.servers import MongoServer, RedisServer
 
@@ -52,7 +51,7 @@ def test_two_workers_share_the_crawl_and_store_every_story_once(
         # user when none is set): they must not reach its log or stats.
         with_password = redis_server.url.replace("redis://", f"redis://default:{REDIS_PASSWORD}@")
         urls = [with_password, redis_server.url]
-        workers = [subprocess.Popen(worker_command(tmp_path / f"w{n}", urls[n], run), cwd=ROOT, env=env) for n in range(2)]
+        workers = [subprocess.Popen(worker_command(tmp_path / f"w{n}", urls[n], run), cwd=tmp_path, env=env) for n in range(2)]
         codes = [worker.wait(timeout=300) for worker in workers]  # a hang fails here
         attempts = dict(server.log.attempts)
     assert codes == [0, 0]

@@ -13,7 +13,6 @@ import pytest
 from bench.faultserver import Faults, SiteServer
 from bench.sitegen import generate
 from crawler import journal, sites
-from tests.conftest import ROOT
 from tests.live import live_command, live_crawl, live_env, stored_documents
 
 SITE = sites.get("chinacomcn")
@@ -50,7 +49,9 @@ def test_killed_crawl_resumes_from_its_job_directory_and_loses_nothing(tmp_path:
             "-s", "STORE_FLUSH_SECONDS=3600",
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
         )  # fmt: skip
-        crawl = subprocess.Popen(command, cwd=ROOT, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        crawl = subprocess.Popen(
+            command, cwd=tmp_path, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         # Killed after 35 of 80 stories were fetched: enough parsed by then (>= 15, asserted below)
         # whatever the machine's load, and far from the end.
         _wait_for_stories(crawl, server, 35)
@@ -87,7 +88,9 @@ def test_a_crawl_stopped_gracefully_continues_its_queue(tmp_path: Path) -> None:
     jobdir = tmp_path / "job"
     with SiteServer.from_folder(tmp_path / "site", Faults(delay=0.05)) as server:
         command = live_command(tmp_path, "-s", f"JOBDIR={jobdir}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
-        crawl = subprocess.Popen(command, cwd=ROOT, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        crawl = subprocess.Popen(
+            command, cwd=tmp_path, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         _wait_for_stories(crawl, server, 25)
         crawl.send_signal(signal.SIGTERM)  # Scrapy's graceful stop: in-flight requests finish
         assert crawl.wait(timeout=60) == 0

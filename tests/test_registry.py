@@ -115,9 +115,7 @@ def test_site_argument_selects_outlets_and_all_covers_every_one() -> None:
 
 
 def test_sites_command_and_readme_list_every_outlet_and_headline_page() -> None:
-    listing = subprocess.run(
-        [sys.executable, "-m", "crawler", "sites"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
+    listing = subprocess.run([sys.executable, "-m", "crawler", "sites"], capture_output=True, text=True, check=True).stdout
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for site in SITES:
         assert site.key in listing

@@ -21,7 +21,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EmbeddedStore", "FetchedUrl", "MongoStore", "Store", "StoreUnavailable", "WriteReport", "open_store", "store_for"]
+__all__ = [
+    "EmbeddedStore",
+    "FetchedUrl",
+    "MongoStore",
+    "Store",
+    "StoreUnavailable",
+    "WriteReport",
+    "open_store",
+    "store_failure",
+    "store_for",
+]
 
 
 def build_store(settings: BaseSettings) -> Store:
@@ -47,11 +57,27 @@ def open_store(settings: BaseSettings) -> Store:
     return store
 
 
+def store_failure(crawler: Crawler) -> StoreUnavailable | None:
+    """Why the crawl's store could not be opened, once that was tried and failed."""
+    failure: StoreUnavailable | None = getattr(crawler, "_headlines_store_failure", None)
+    return failure
+
+
 def store_for(crawler: Crawler) -> Store:
-    """The crawl's store, opened on first use (raises StoreUnavailable when it cannot be)."""
+    """The crawl's store, opened on first use (raises StoreUnavailable when it cannot be).
+
+    A failure is remembered: the pipeline reports it and stops the crawl, and the components that
+    ask after it (the run recorder, the incremental middleware) get the same answer without a
+    second connection attempt or a second message."""
+    if (failure := store_failure(crawler)) is not None:
+        raise failure
     store: Store | None = getattr(crawler, "_headlines_store", None)
     if store is None:
-        store = open_store(crawler.settings)
+        try:
+            store = open_store(crawler.settings)
+        except StoreUnavailable as error:
+            crawler._headlines_store_failure = error  # type: ignore[attr-defined]
+            raise
         crawler._headlines_store = store  # type: ignore[attr-defined]
         # After spider_closed, so the runs recorder can still write the run's summary.
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)

@@ -100,8 +100,10 @@ class MongoStore(Store):
             if self.client is not None:
                 self.client.close()
                 self.client = None
-            # pymongo messages name hosts, never credentials; the URI is redacted.
-            raise StoreUnavailable(f"cannot use {self.describe()}: {type(error).__name__}: {error}") from None
+            # pymongo messages name hosts, never credentials; the URI is redacted. A server
+            # selection timeout appends the whole topology description: the first part says it.
+            message = str(error).split(", Timeout: ")[0].split(" (configured timeouts")[0]
+            raise StoreUnavailable(f"cannot use {self.describe()}: {type(error).__name__}: {message}") from None
 
     def close(self) -> None:
         if self.client is not None:

@@ -1,0 +1,133 @@
+"""`scrapy crawl headlines` says, by its exit status and its last line, whether it achieved anything.
+
+Each failure a user can meet is run as they would meet it: a subprocess in a scratch folder. The last
+line on stderr names the cause and what to do; a user's mistake prints no traceback and no noise
+after it; a run that did nothing is recorded as failed, never as finished.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunOutcome, assess
+from crawler.store import EmbeddedStore
+from tests.conftest import FIXTURES, subprocess_env
+from tests.servers import free_port
+
+SITE = FIXTURES / "chinacomcn"
+NOISE = ("Traceback", "Task exception was never retrieved", "cannot record the run", "AssertionError")
+
+
+def scrapy_crawl(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", "headlines", *args]
+    command += ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}", "-s", f"WARC_DIR={tmp_path / 'warc'}"]
+    return subprocess.run(
+        command, cwd=tmp_path, env=subprocess_env(env), capture_output=True, text=True, timeout=180, check=False
+    )
+
+
+def runs(tmp_path: Path) -> list[dict[str, object]]:
+    store = EmbeddedStore(tmp_path / "store.sqlite3")
+    store.open()
+    try:
+        return list(store.runs())
+    finally:
+        store.close()
+
+
+def test_an_unknown_site_key_is_one_line_and_status_2(tmp_path: Path) -> None:
+    done = scrapy_crawl(tmp_path, "-a", "site=chinacomcn,nosuch")
+    assert done.returncode == EXIT_USAGE
+    known = "cgtn, chinacomcn, chinadaily, chinanews, globaltimes, govcn, people, qiushi, xinhua"
+    assert done.stderr.splitlines() == [f"error: unknown site 'nosuch'; known: {known}; `python -m crawler sites` lists them"]
+    assert not (tmp_path / "store.sqlite3").exists(), "nothing may start for a usage error"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["-a", "replay=nothing-here"],
+            "error: replay source not found: nothing-here; give a folder of saved pages or WARC files",
+        ),
+        (["-a", "reparse=1"], "error: reparse needs replay=ARCHIVE: it reads stories from an archive, never from the network"),
+        (["-a", "max_pages=none"], "error: max_pages must be a whole number above 0, not 'none'"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_status_2(tmp_path: Path, arguments: list[str], message: str) -> None:
+    done = scrapy_crawl(tmp_path, *arguments)
+    assert (done.returncode, done.stderr.splitlines()) == (EXIT_USAGE, [message])
+
+
+def test_a_crawl_that_reads_no_list_page_fails_and_is_recorded_as_failed(tmp_path: Path) -> None:
+    empty = tmp_path / "empty-archive"
+    empty.mkdir()
+    done = scrapy_crawl(tmp_path, "-a", "site=chinacomcn", "-a", f"replay={empty}")
+    assert done.returncode == EXIT_FAILED
+    cause = "no list page could be read for any outlet (HTTP 404: have the start pages moved?)"
+    assert done.stderr.splitlines()[-1] == f"error: {cause}"
+    assert not any(noise in done.stderr for noise in NOISE), done.stderr[-3000:]
+    (run,) = runs(tmp_path)
+    assert (run["status"], run["cause"], run["finish_reason"]) == ("failed", cause, "finished")
+
+
+def test_an_unreachable_store_is_one_clear_line_without_follow_on_noise(tmp_path: Path) -> None:
+    uri = f"mongodb://headlines:s3cret-passw0rd@127.0.0.1:{free_port()}/"
+    started = time.monotonic()
+    done = scrapy_crawl(tmp_path, "-a", f"replay={SITE}", "-s", "MONGO_SERVER_TIMEOUT_MS=500", env={"MONGO_URI": uri})
+    assert time.monotonic() - started < 60
+    assert done.returncode == EXIT_FAILED
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith("error: the store is unavailable (cannot use MongoDB mongodb://***@127.0.0.1:")
+    assert last.endswith("Connection refused); check MONGO_URI, or unset it to store into the embedded store")
+    assert not any(noise in done.stderr for noise in NOISE), done.stderr[-3000:]
+    assert "s3cret-passw0rd" not in done.stderr + done.stdout
+
+
+def test_a_finished_replay_exits_0_with_nothing_after_the_log(tmp_path: Path) -> None:
+    done = scrapy_crawl(tmp_path, "-a", "site=chinacomcn", "-a", f"replay={SITE}")
+    assert done.returncode == EXIT_OK, done.stderr[-3000:]
+    assert done.stderr.splitlines()[-1].endswith("Spider closed (finished)")
+    (run,) = runs(tmp_path)
+    assert (run["status"], run["cause"]) == ("finished", None)
+
+
+def test_a_reparse_of_an_archive_without_stories_fails(tmp_path: Path) -> None:
+    empty = tmp_path / "empty-archive"
+    empty.mkdir()
+    done = scrapy_crawl(tmp_path, "-a", f"replay={empty}", "-a", "reparse=1")
+    assert done.returncode == EXIT_FAILED
+    assert done.stderr.splitlines()[-1] == (
+        "error: the archive holds no story of the selected outlets; check the WARC files and --site"
+    )
+
+
+# -- the verdict itself ---------------------------------------------------------------------------
+
+
+def test_the_verdict_reads_the_close_reason_and_what_was_read() -> None:
+    read = {"site/xinhua/pages/list": 2, "site/xinhua/pages/article": 5}
+    assert assess("finished", read, ["xinhua"]) == RunOutcome("finished")
+    assert assess("closespider_timeout", read, ["xinhua"]).status == "stopped"
+    assert assess("shutdown", read, ["xinhua"]).exit_code == EXIT_OK
+    # Only other pages (a start page that is not a list) is nothing read.
+    nothing = {"site/xinhua/pages/other/not_a_list": 3, "site/xinhua/errors/CannotResolveHostError": 4,
+               "site/xinhua/errors/http_500": 1, "site/people/errors/http_403": 9}  # fmt: skip
+    outcome = assess("finished", nothing, ["xinhua"])
+    assert outcome == RunOutcome("failed", "no list page could be read for any outlet (DNS lookup failed: no network?)")
+    assert outcome.exit_code == EXIT_FAILED
+    # A shutdown before anything was read achieved nothing either.
+    assert assess("shutdown", {}, ["xinhua"]).cause == "no list page could be read for any outlet"
+    assert assess("cancelled", read, ["xinhua"]) == RunOutcome("failed", "the crawl stopped on an error (cancelled); see the log")
+    assert assess("disk_full", {**read, "run/cause": "cannot write data/spill"}, ["xinhua"]).cause == (
+        "the crawl stopped on an error (disk_full): cannot write data/spill; see the log"
+    )
+    assert assess("store_unavailable", {"run/cause": "the store is unavailable (x)"}, ["xinhua"]) == RunOutcome(
+        "failed", "the store is unavailable (x)"
+    )
+    assert assess("finished", {"reparse/stories_in_archive": 3}, ["xinhua"], reparse=True).status == "finished"
