@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.middlewares import parse_duration
+from crawler.durations import parse_duration
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
+from crawler.compat import set_idle_poll_interval
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
@@ -102,11 +104,10 @@ class DistributedRun:
         return extension
 
     def engine_started(self) -> None:
-        # Read by the engine when it starts its heartbeat, right after this signal. A private
-        # attribute: where a Scrapy version lacks it, workers keep the 5 s heartbeat.
+        # Read by the engine when it starts its heartbeat, right after this signal. Where a Scrapy
+        # version lacks the knob (crawler.compat), workers keep the 5 s heartbeat.
         engine = self.crawler.engine
-        if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
-            engine._SLOT_HEARTBEAT_INTERVAL = self.poll_seconds
+        if engine is not None and set_idle_poll_interval(engine, self.poll_seconds):
             self.crawler.stats.set_value("distributed/poll_seconds", self.poll_seconds)
         else:
             logger.warning("this Scrapy has no engine heartbeat setting; a late worker may wait 5 s to join")

@@ -4,9 +4,8 @@ redirect loops made visible."""
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -15,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
 from w3lib.url import canonicalize_url
 
+from crawler.durations import parse_duration
 from crawler.store import StoreUnavailable, store_for
 
 if TYPE_CHECKING:
@@ -23,19 +23,6 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
-
-_DURATION = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>[smhd]?)\s*$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: object) -> timedelta:
-    """`3600`, `"90m"`, `"6h"`, `"2d"` -> timedelta; 0 or empty means never."""
-    if value in (None, "", 0, "0"):
-        return timedelta(0)
-    match = _DURATION.match(str(value))
-    if not match:
-        raise ValueError(f"not a duration: {value!r} (use seconds, or a number with s, m, h or d)")
-    return timedelta(seconds=float(match["value"]) * _UNITS[match["unit"]])
 
 
 class AlreadyStored(IgnoreRequest):

@@ -26,6 +26,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import TextResponse
 
+from crawler.compat import pool_pids
+
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
@@ -131,7 +133,7 @@ class ExtractionOffloadMiddleware:
     def close(self, spider: Spider) -> None:
         if self.pool is None:
             return
-        workers = list(getattr(self.pool, "_processes", {}) or {})
+        workers = pool_pids(self.pool)
         peaks = [_peak_rss_mb(pid) for pid in workers]
         self.stats.set_value("process/extract_workers", len(workers))
         self.stats.set_value("process/extract_workers_peak_rss_mb", round(sum(peaks), 1))

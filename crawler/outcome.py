@@ -86,6 +86,8 @@ def assess(reason: str | None, stats: Mapping[str, object], sites: Iterable[str]
         return RunOutcome(
             "failed", str(recorded or "the store is unavailable; check MONGO_URI, or unset it for the embedded store")
         )
+    if reason is None:
+        return RunOutcome("failed", "the crawl could not start; the log says why")
     if reason not in FINISHED_REASONS | STOPPED_REASONS:
         detail = f": {recorded}" if recorded else ""
         return RunOutcome("failed", f"the crawl stopped on an error ({reason}){detail}; see the log")

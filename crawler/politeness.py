@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.robotstxt import RobotParser
 
+from crawler.compat import hold_slot_delay
+
 logger = logging.getLogger(__name__)
 
 # Scrapy 2.19 wraps Twisted's connection errors in its own (older versions raise Twisted's).
@@ -94,15 +96,9 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         downloader = self.crawler.engine.downloader if self.crawler.engine else None
         if downloader is None or key not in self.delays:
             return
-        floor = self.delays[key]
-        settings = downloader.per_slot_settings.setdefault(key, {})
-        settings["delay"] = max(float(settings.get("delay", 0.0)), floor)
         # Scrapy varies each wait by DOWNLOAD_DELAY_JITTER (±50 % by default), which would take half
         # of the waits below what robots.txt asks for: a slot under a Crawl-delay waits exactly.
-        settings["jitter"] = 0.0
-        if (slot := downloader.slots.get(key)) is not None:
-            slot.delay = max(slot.delay, floor)
-            slot.jitter = 0.0
+        hold_slot_delay(downloader, key, self.delays[key])
 
     def _keep_floor(self, response: Response, request: Request) -> None:
         key = request.meta.get("download_slot")

@@ -115,6 +115,7 @@ REDIS_URL = Secret(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
 DISTRIBUTED_RUN = os.environ.get("DISTRIBUTED_RUN", "")  # workers with the same run share one crawl; default: the UTC hour
 DISTRIBUTED_IDLE_SECONDS = 10.0  # a worker stops when the queue stayed empty and no worker was busy this long
 DISTRIBUTED_BUSY_TIMEOUT = 120.0  # a worker silent this long (dead) no longer keeps the others waiting
+DISTRIBUTED_POLL_SECONDS = 1.0  # an idle worker looks at the shared queue this often (Scrapy alone: every 5 s)
 DISTRIBUTED_KEY_TTL = 2 * 86400  # seconds the run's Redis keys live after its last activity
 
 # --- Monitoring: each run is compared with the median of the outlet's recent runs (crawler/health.py) ---

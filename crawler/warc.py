@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,42 +26,19 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+
+from crawler.compat import LeveledWARCWriter
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from warcio.warcwriter import WARCWriter
 
 logger = logging.getLogger(__name__)
 
 # Twisted has already undone chunking; the length is set from the body as recorded.
 _DROP_RESPONSE_HEADERS = frozenset({"transfer-encoding", "content-length"})
-
-
-class _Gzip:
-    """warcio's per-record gzip member, at a chosen level (warcio always uses 9: it costs several
-    times level 6's CPU for a few per cent of size)."""
-
-    def __init__(self, out: IO[bytes], level: int) -> None:
-        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        self.out = out
-
-    def write(self, data: bytes) -> None:
-        self.out.write(self.compressor.compress(data))
-
-    def flush(self) -> None:
-        self.out.write(self.compressor.flush())
-        self.out.flush()
-
-
-class _LeveledWARCWriter(WARCWriter):  # type: ignore[misc]  # warcio ships no type hints
-    def __init__(self, stream: IO[bytes], level: int) -> None:
-        super().__init__(stream, gzip=False, warc_version="1.1")
-        self.level = level
-
-    def _write_warc_record(self, out: IO[bytes], record: object) -> None:
-        super()._write_warc_record(_Gzip(out, self.level), record)
 
 
 class WarcFiles:
@@ -85,7 +61,7 @@ class WarcFiles:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"{self.prefix}-{self.sequence:05d}.warc.gz"
         self.stream = path.open("xb")
-        self.writer = _LeveledWARCWriter(self.stream, self.level)
+        self.writer = LeveledWARCWriter(self.stream, self.level)
         info = {"software": self.software, "format": "WARC File Format 1.1", "isPartOf": self.prefix}
         self.writer.write_record(self.writer.create_warcinfo_record(path.name, info))
         self.paths.append(path)

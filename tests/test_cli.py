@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import FIXTURES
 
@@ -118,3 +121,48 @@ def test_garbage_bytes_are_not_an_article() -> None:
     document = parse("--url", "http://news.china.com.cn/2025-06/04/content_117909876.shtml", "-", stdin=garbage)
     assert document["kind"] == "other"
     assert "\ufffd" not in json.dumps(document, ensure_ascii=False)
+
+
+def test_sites_markdown_is_the_readme_table() -> None:
+    from tests.conftest import ROOT
+
+    done = run("sites", "--markdown")
+    assert done.returncode == 0
+    assert done.stdout.decode() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_further_page_that_is_not_an_article_is_refused() -> None:
+    done = run(
+        "parse", "--url", "http://news.china.com.cn/txt/2025-06/03/content_117905522.htm",
+        str(SITE / "article_news_two_pages_p1.html"),
+        "--page", f"http://news.china.com.cn/txt/2025-06/03/content_117905522_2.htm={SITE / 'list_news_yaowen.html'}",
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert b"list_news_yaowen.html is not an article page ({'kind': 'other', 'reason': 'no article body'})" in done.stderr
+
+
+UNREACHABLE = ["-s", "MONGO_URI=mongodb://archive:s3cret@127.0.0.1:9/", "-s", "MONGO_SERVER_TIMEOUT_MS=200"]
+
+
+@pytest.mark.parametrize("command", [["export"], ["report"], ["replay-spill", "spill.jsonl"]])
+def test_store_commands_say_the_store_is_unavailable_in_one_line(command: list[str]) -> None:
+    done = run(*command, *UNREACHABLE)
+    assert done.returncode == 2
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot use MongoDB mongodb://***@127.0.0.1:9/"), lines
+    assert "s3cret" not in lines[0]
+
+
+def test_replay_spill_keeps_a_file_it_cannot_read(tmp_path: Path) -> None:
+    store = ["-s", f"EMBEDDED_STORE_PATH={tmp_path / 'store.sqlite3'}"]
+    done = run("replay-spill", str(tmp_path / "missing.jsonl"), *store)
+    assert (done.returncode, done.stderr.decode().splitlines()[-1].startswith("error: [Errno 2]")) == (2, True)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{not json\n", encoding="utf-8")
+    done = run("replay-spill", str(broken), *store)
+    assert done.returncode == 2 and broken.exists()
+
+
+def test_reparse_of_a_missing_archive_is_a_clear_error(tmp_path: Path) -> None:
+    done = run("reparse", str(tmp_path / "no-such.warc.gz"))
+    assert (done.returncode, done.stderr.decode().strip()) == (2, f"error: {tmp_path / 'no-such.warc.gz'} does not exist")

@@ -20,6 +20,7 @@ from tests.conftest import FIXTURES, subprocess_env
 from tests.servers import free_port
 
 SITE = FIXTURES / "chinacomcn"
+KNOWN = "cgtn, chinacomcn, chinadaily, chinanews, globaltimes, govcn, people, qiushi, xinhua"
 NOISE = ("Traceback", "Task exception was never retrieved", "cannot record the run", "AssertionError")
 
 
@@ -43,8 +44,7 @@ def runs(tmp_path: Path) -> list[dict[str, object]]:
 def test_an_unknown_site_key_is_one_line_and_status_2(tmp_path: Path) -> None:
     done = scrapy_crawl(tmp_path, "-a", "site=chinacomcn,nosuch")
     assert done.returncode == EXIT_USAGE
-    known = "cgtn, chinacomcn, chinadaily, chinanews, globaltimes, govcn, people, qiushi, xinhua"
-    assert done.stderr.splitlines() == [f"error: unknown site 'nosuch'; known: {known}; `python -m crawler sites` lists them"]
+    assert done.stderr.splitlines() == [f"error: unknown site 'nosuch'; known: {KNOWN}; `python -m crawler sites` lists them"]
     assert not (tmp_path / "store.sqlite3").exists(), "nothing may start for a usage error"
 
 
@@ -131,3 +131,30 @@ def test_the_verdict_reads_the_close_reason_and_what_was_read() -> None:
         "failed", "the store is unavailable (x)"
     )
     assert assess("finished", {"reparse/stories_in_archive": 3}, ["xinhua"], reparse=True).status == "finished"
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("RECHECK_AFTER=soon", "error: RECHECK_AFTER: not a duration: 'soon' (use seconds, or a number with s, m, h or d)"),
+        ("STORE_BATCH_SIZE=0", "error: STORE_BATCH_SIZE must be 1 or more, not 0"),
+        ("DOWNLOAD_DELAY=fast", "error: DOWNLOAD_DELAY must be a number, not 'fast'"),
+        ("HEADLINES_MAX_CRAWL_DELAY=-1", "error: HEADLINES_MAX_CRAWL_DELAY must not be negative, not -1.0"),
+        ("DISTRIBUTED=kafka", "error: DISTRIBUTED='kafka': the only distributed mode is 'redis' (or leave it unset)"),
+        ('HEADLINES_START_URLS={"xinhau": []}', f"error: HEADLINES_START_URLS: unknown site 'xinhau'; known: {KNOWN}"),
+        ('HEADLINES_START_URLS={"xinhua": "https://www.news.cn/"}',
+         "error: HEADLINES_START_URLS['xinhua'] must be a list of http(s) URLs"),
+    ],
+)  # fmt: skip
+def test_a_setting_no_crawl_can_run_with_is_one_line_and_status_2(tmp_path: Path, setting: str, message: str) -> None:
+    done = scrapy_crawl(tmp_path, "-s", setting)
+    assert (done.returncode, done.stderr.splitlines()) == (EXIT_USAGE, [message])
+
+
+def test_a_mongo_uri_that_cannot_be_parsed_is_one_line_without_its_password(tmp_path: Path) -> None:
+    done = scrapy_crawl(tmp_path, "-s", "MONGO_URI=mongodb://archive:pass/word@db.example:27017/")
+    assert done.returncode == EXIT_USAGE
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: MONGO_URI mongodb://***@db.example:27017/ is not a MongoDB URI: ")
+    assert line.endswith("percent-encode reserved characters (: / ? # [ ] @) in the user name and password")
+    assert "pass" not in line.replace("password", "")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from scrapy import Request
+from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.extract import parse_response
@@ -95,3 +97,18 @@ def test_closing_reports_the_workers_cpu_and_memory() -> None:
     assert crawler.stats.get_value("process/extract_workers") == 1
     assert crawler.stats.get_value("process/extract_workers_cpu_seconds") > 0
     assert crawler.stats.get_value("process/extract_workers_peak_rss_mb") > 0
+
+
+def test_what_a_worker_runs_is_the_pure_parse_and_the_figures_tolerate_a_gone_process() -> None:
+    # The functions a worker process runs, run here: coverage does not follow forkserver children.
+    from crawler import offload
+    from crawler.extract import parse_page
+
+    offload._warm_up()
+    case = next(c for c in page_cases("article") if c.path.parent.name == "chinacomcn")
+    parsed = offload._parse(HtmlResponse, case.meta["url"], case.body, case.headers(), None)
+    assert parsed == parse_page(case.meta["url"], case.body, case.headers())
+    assert offload.take_parsed(HtmlResponse(url=case.meta["url"], body=case.body)) is None  # no request: nothing offloaded
+    gone = 2**22 + 7  # above the kernel's pid_max default: no such process
+    assert (offload._peak_rss_mb(gone), offload._cpu_seconds(gone)) == (0.0, 0.0)
+    assert offload._peak_rss_mb(os.getpid()) > 0 and offload._cpu_seconds(os.getpid()) > 0

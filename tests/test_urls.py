@@ -49,3 +49,18 @@ def test_site_registry() -> None:
     assert sites.for_url("http://www.china.org.cn/china/x.htm") is None
     with pytest.raises(ValueError, match="unknown site"):
         sites.select("nosuchsite")
+
+
+def test_redact_hides_whatever_the_password_holds_and_secret_options() -> None:
+    from crawler.store.secrets import Secret, redact
+
+    assert redact("mongodb://user:secret@host:27017/db") == "mongodb://***@host:27017/db"
+    # Unescaped @ and / in a password (a malformed URI) still never print.
+    assert redact("mongodb://user:p@ss/w@rd@host/db") == "mongodb://***@host/db"
+    assert redact("mongodb://host/?tls=true&tlsCertificateKeyFilePassword=k3y&appName=x") == (
+        "mongodb://host/?tls=true&tlsCertificateKeyFilePassword=***&appName=x"
+    )
+    assert redact("redis://default:pw@127.0.0.1:6379/0") == "redis://***@127.0.0.1:6379/0"
+    assert redact("mongodb://127.0.0.1:27017/") == "mongodb://127.0.0.1:27017/"
+    assert repr(Secret("mongodb://u:secret@h/")) == "'mongodb://***@h/'"
+    assert str(Secret("mongodb://u:secret@h/")) == "mongodb://u:secret@h/"

@@ -18,6 +18,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from crawler.config import check_settings
 from crawler.extensions import run_outcome
 from crawler.outcome import EXIT_FAILED, EXIT_USAGE
 
@@ -36,13 +37,13 @@ class Command(ScrapyCrawlCommand):
             spidercls = get_spider_loader(self.settings).load(args[0])
         except KeyError:
             return  # Scrapy's own message names the unknown spider
-        check = getattr(spidercls, "check_arguments", None)
-        if check is not None:
-            try:
+        try:
+            check_settings(self.settings)
+            if (check := getattr(spidercls, "check_arguments", None)) is not None:
                 check(**opts.spargs)
-            except ValueError as error:
-                print(f"error: {error}", file=sys.stderr)
-                raise SystemExit(EXIT_USAGE) from None
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_USAGE) from None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
