@@ -67,11 +67,11 @@ def check_settings(settings: BaseSettings) -> None:
             raise SettingError(f"{name} must be {smallest} or more, not {number}")
     for name in NUMBERS:
         try:
-            number = settings.getfloat(name)
+            amount = settings.getfloat(name)
         except (TypeError, ValueError):
             raise SettingError(f"{name} must be a number, not {settings.get(name)!r}") from None
-        if number < 0:
-            raise SettingError(f"{name} must not be negative, not {number}")
+        if amount < 0:
+            raise SettingError(f"{name} must not be negative, not {amount}")
     mode = str(settings.get("DISTRIBUTED") or "").lower()
     if mode not in DISTRIBUTED_MODES:
         raise SettingError(f"DISTRIBUTED={mode!r}: the only distributed mode is 'redis' (or leave it unset)")
