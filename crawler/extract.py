@@ -15,6 +15,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from crawler import sites
+from crawler.sanitize import sanitize_article
 from crawler.sites.base import ArticleResult, GenericSite, OtherResult, ParseResult
 from crawler.urls import host_of
 
@@ -122,8 +123,10 @@ def parse_response(response: Response, site: str | None = None) -> ParseResult:
     if owner is None:
         owner = GenericSite(host_of(response.url))
     result = owner.parse(response)
-    if decoding_warning and isinstance(result, ArticleResult):
-        result.item.warnings.append(decoding_warning)
+    if isinstance(result, ArticleResult):
+        if decoding_warning:
+            result.item.warnings.append(decoding_warning)
+        sanitize_article(result.item)
     return result
 
 
@@ -134,7 +137,10 @@ def parse_generic(url: str, body: bytes, headers: Mapping[str, str] | None = Non
     response, _ = repair_encoding(build_response(url, body, headers))
     merge_stray_roots(response)
     owner = sites.for_url(url) or GenericSite(host_of(url))
-    return GenericArticle(owner, response).to_result()
+    result = GenericArticle(owner, response).to_result()
+    if isinstance(result, ArticleResult):
+        sanitize_article(result.item)
+    return result
 
 
 def parse_page(url: str, body: bytes, headers: Mapping[str, str] | None = None, site: str | None = None) -> ParseResult:

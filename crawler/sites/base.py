@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
@@ -294,31 +294,23 @@ class ArticleLayout:
             assembled_title, assembled_body, repaired = _repair_mixed_encoding(assembled_title, assembled_body, photos)
         if repaired:
             warnings.append(f"decoding: {repaired} paragraph(s) were UTF-8 inside a {self.response.encoding} page; repaired")
-        lost = _count_replacement_chars(assembled_title, assembled_body, photos)
-        if lost:
-            # Characters lost before the page reached us (a wrong decode upstream): kept visible
-            # as 〓, the typesetter's mark for a missing character, and reported.
-            assembled_title, assembled_body = _mark_lost(assembled_title), _mark_lost(assembled_body)
-            for photo in photos:
-                photo.caption = _mark_lost(photo.caption) if photo.caption else photo.caption
-            warnings.append(f"decoding: {lost} character(s) lost in the page's own text, shown as 〓")
-        # Metadata read from a damaged page gets the same treatment: no U+FFFD leaves the parser.
-        bylines = [replace(b, name=_mark_lost(b.name)) for b in bylines]
+        # Characters lost before the page reached us are marked in every field, once, by
+        # crawler.sanitize when the item is finished (crawler.extract.parse_response).
         item = Article(
             url=self.url,
             canonical_url=canonical,
             key=url_key(canonical),
             site=self.site.key,
-            section=_mark_lost(self.section()),
+            section=self.section(),
             title=assembled_title,
             body=assembled_body,
             languages=languages,
             photos=photos,
             bylines=bylines,
-            source=_mark_lost(self.source(fields) or assembled.source),
-            dateline=_mark_lost(assembled.dateline),
+            source=self.source(fields) or assembled.source,
+            dateline=assembled.dateline,
             published_at=found.value.isoformat() if found else None,
-            published_raw=_mark_lost(found.raw) if found else None,
+            published_raw=found.raw if found else None,
             published_precision=found.precision if found else None,
             page_urls=[self.url],
             parser=f"{self.site.key}:{self.name}",
@@ -353,31 +345,6 @@ def _repair_mixed_encoding(
         if photo.caption:
             photo.caption = fix(photo.caption)
     return title, body, count
-
-
-def _count_replacement_chars(*values: Any) -> int:
-    """U+FFFD in the strings of titles, bodies and photos (walked, not serialised: every page)."""
-    count = 0
-    for value in values:
-        if isinstance(value, str):
-            count += value.count("\ufffd")
-        elif isinstance(value, dict):
-            count += _count_replacement_chars(*value.values())
-        elif isinstance(value, list | tuple):
-            count += _count_replacement_chars(*value)
-        elif hasattr(value, "__dict__"):
-            count += _count_replacement_chars(*vars(value).values())
-    return count
-
-
-def _mark_lost(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\ufffd", "〓")
-    if isinstance(value, list):
-        return [_mark_lost(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _mark_lost(v) for k, v in value.items()}
-    return value
 
 
 def absolute_links(selector: Selector, css: str, base_url: str) -> list[str]:
