@@ -46,7 +46,7 @@ def _read(path: str) -> bytes:
 
 def result_document(result: ArticleResult | ListResult | OtherResult) -> dict[str, Any]:
     if isinstance(result, ArticleResult):
-        return {"kind": "article", **to_jsonable(result.item)}
+        return {"kind": "article", **to_jsonable(result.item), "more_pages": result.more_pages}
     if isinstance(result, ListResult):
         return {"kind": "list", "articles": result.articles, "next": result.next}
     return {"kind": "other", "reason": result.reason}

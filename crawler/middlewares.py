@@ -18,6 +18,8 @@ from crawler.durations import parse_duration
 from crawler.store import StoreUnavailable, store_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -37,10 +39,11 @@ class SkipStoredMiddleware:
     silent edits and removals, old ones are left alone.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         if not crawler.settings.getbool("INCREMENTAL_ENABLED", True) or not crawler.settings.getbool("STORE_ENABLED", True):
             raise NotConfigured("incremental crawling is off")
         self.crawler = crawler
+        self.clock = clock
         self.recheck_after = parse_duration(crawler.settings.get("RECHECK_AFTER", 0))
         self.recheck_window = parse_duration(crawler.settings.get("RECHECK_WINDOW", "3d"))
         self.missing_retry_after = parse_duration(crawler.settings.get("MISSING_RETRY_AFTER", "1d"))
@@ -64,7 +67,7 @@ class SkipStoredMiddleware:
         if fetched is None:
             stats.inc_value(f"site/{site}/incremental/new")
             return
-        now = datetime.now(UTC)
+        now = self.clock()
         if fetched.status == "other":
             stats.inc_value(f"site/{site}/incremental/skipped_not_article")
             raise AlreadyStored(f"not an article page (seen before): {request.url}")

@@ -46,7 +46,7 @@ def test_two_pages_merge_into_one_story() -> None:
         result = parse_response(Case(FIXTURES / "chinacomcn" / stem).response())
         assert isinstance(result, ArticleResult)
         pages.append(result.item)
-    actual = {"kind": "article", **to_jsonable(merge_pages(pages))}
+    actual = result_document(ArticleResult(item=merge_pages(pages)))
     expected = json.loads((FIXTURES / "chinacomcn/article_news_two_pages.merged.expected.json").read_text(encoding="utf-8"))
     diff = mismatches(expected, actual)
     assert not diff, describe(diff)

@@ -375,3 +375,35 @@ def test_a_fingerprint_stored_in_the_earlier_form_still_recognises_the_story() -
     outcome, doc = merge(stored, item("article_xitheory_seed", at=later, body=edited_body), later)
     assert outcome == "updated"
     assert doc["revisions"][0]["changed"] == ["body"]
+
+
+def test_every_edit_is_kept_in_order_in_the_revision_history(store: Store) -> None:
+    original = item("article_xitheory_seed")
+    store.write([original], T0)
+    texts = ["王毅、蔡奇参加会见。", "王毅、蔡奇、李强参加会见。"]
+    for day, last in enumerate(texts, start=1):
+        body = deepcopy(original["body"])
+        body["zh"][-1] = last
+        when = T0 + timedelta(days=day)
+        assert outcomes(store.write([item("article_xitheory_seed", at=when, body=body)], when)) == {"updated": 1}
+    doc = store.get(original["key"])
+    assert doc is not None
+    assert doc["revision"] == 3
+    assert doc["body"]["zh"][-1] == texts[1]
+    assert [r["revision"] for r in doc["revisions"]] == [1, 2]
+    assert [r["previous"]["body"]["zh"][-1] for r in doc["revisions"]] == ["王毅参加会见。", texts[0]]
+    assert [as_utc(r["replaced_at"]) for r in doc["revisions"]] == [T0 + timedelta(days=1), T0 + timedelta(days=2)]
+
+
+def test_an_edited_caption_alone_is_a_revision(store: Store) -> None:
+    original = item("article_xitheory_seed")
+    store.write([original], T0)
+    photos = deepcopy(original["photos"])
+    photos[0]["caption"] = photos[0]["caption"].replace("会见", "亲切会见")
+    assert photos != original["photos"]
+    later = T0 + timedelta(hours=5)
+    assert outcomes(store.write([item("article_xitheory_seed", at=later, photos=photos)], later)) == {"updated": 1}
+    doc = store.get(original["key"])
+    assert doc is not None
+    assert doc["revisions"][0]["changed"] == ["captions"]
+    assert doc["photos"][0]["caption"] == photos[0]["caption"]

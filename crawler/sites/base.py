@@ -389,8 +389,12 @@ class StandardSite(Site):
     """Matched against the path of the original URL (gateway unwrapped)."""
     list_path: ClassVar[re.Pattern[str] | None] = None
     layouts: ClassVar[tuple[type[ArticleLayout], ...]] = ()
+    headline_blocks_css: ClassVar[tuple[str, ...]] = ()
+    """Headline blocks of a home or channel page (头条, 要闻, …): every one that is there is read, and
+    their links are merged in page order, deduplicated."""
     list_scope_css: ClassVar[tuple[str, ...]] = ()
-    """Where a list page's headlines are; the whole page when none of these holds article links."""
+    """Where a list page's headlines are when no headline block is there: the first of these that
+    holds article links, else the whole page."""
     pager_css: ClassVar[tuple[str, ...]] = ()
     channel_link: ClassVar[re.Pattern[str] | None] = None
     """On a home page, links with this text are headline channels to read as lists."""
@@ -433,16 +437,19 @@ class StandardSite(Site):
 
     def parse_list(self, response: TextResponse) -> ListResult:
         selector = response.selector
-        articles: list[str] = []
-        # The first scope selector that yields links wins, taking links from *every* element it
-        # matches: list rows often repeat the container class once per story.
-        for css in (*self.list_scope_css, "body"):
-            articles = unique([link for scope in selector.css(css) for link in self.article_links(scope, response.url)])
-            if articles:
-                break
+        # Every headline block the page has, in page order: a home page's 头条 and 要闻 are both news.
+        blocks = select(selector, ", ".join(self.headline_blocks_css)) if self.headline_blocks_css else []
+        articles = unique([link for block in blocks for link in self.article_links(block, response.url)])
+        if not articles:
+            # Else the first scope selector that yields links wins, taking links from *every*
+            # element it matches: list rows often repeat the container class once per story.
+            for css in (*self.list_scope_css, "body"):
+                articles = unique([link for scope in select(selector, css) for link in self.article_links(scope, response.url)])
+                if articles:
+                    break
         return ListResult(articles=articles, next=self.list_pages(selector, response.url))
 
-    def article_links(self, scope: Selector, base_url: str) -> list[str]:
+    def article_links(self, scope: Selector | HtmlElement, base_url: str) -> list[str]:
         links = (self.first_page_url(link) for link in absolute_links(scope, "a[href]", base_url))
         return unique([link for link in links if self.is_article_url(link)])
 

@@ -175,9 +175,8 @@ class People(StandardSite):
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (Rm2020Article, Wb2016Article, HealthArticle, CpcArticle, EnglishArticle)
+    headline_blocks_css = ("#rm_aq", "#rm_bq")  # the home page's 头条 and 要闻 blocks
     list_scope_css = (
-        "#rm_aq",
-        "#rm_bq",
         ".headingNews",
         ".p6",
         "div.p2j_list",

@@ -1,0 +1,83 @@
+"""Which article requests an incremental run lets out, on both stores, by an injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from crawler.middlewares import AlreadyStored, SkipStoredMiddleware
+from tests.test_store import T0, item
+
+if TYPE_CHECKING:
+    from crawler.store import Store
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def decide(store: Store) -> tuple[Clock, object]:
+    crawler = get_crawler(settings_dict={"RECHECK_AFTER": "6h", "RECHECK_WINDOW": "3d", "MISSING_RETRY_AFTER": "1d"})
+    crawler.stats.open_spider()
+    crawler._headlines_store = store  # the crawl's store (crawler.store.store_for) is this one
+    clock = Clock(T0)
+    middleware = SkipStoredMiddleware(crawler, clock=clock)
+
+    def verdict(url: str) -> str:
+        request = Request(url, meta={"headlines_kind": "article"}, cb_kwargs={"site": "chinacomcn"})
+        try:
+            asyncio.run(middleware.process_request(request))
+        except AlreadyStored:
+            return "skip"
+        return "recheck" if request.meta.get("recheck") else "fetch"
+
+    verdict.stats = crawler.stats  # type: ignore[attr-defined]
+    return clock, verdict
+
+
+def test_a_stored_story_is_rechecked_only_when_due_and_only_within_the_window(store: Store, decide: tuple) -> None:
+    clock, verdict = decide
+    story = item("article_xitheory_seed")
+    store.write([story], T0)
+    assert verdict("http://xitheory.china.com.cn/2025-06/05/content_1.htm") == "fetch"  # never seen
+    clock.now = T0 + timedelta(hours=5, minutes=59)
+    assert verdict(story["url"]) == "skip"  # fetched too recently
+    clock.now = T0 + timedelta(hours=6)
+    assert verdict(story["url"]) == "recheck"  # RECHECK_AFTER has passed
+    clock.now = T0 + timedelta(days=3, seconds=1)
+    assert verdict(story["url"]) == "skip"  # first fetched outside RECHECK_WINDOW: left alone
+    stats = verdict.stats.get_stats()
+    assert {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("site/chinacomcn/incremental/")} == {
+        "new": 1,
+        "skipped": 2,
+        "recheck": 1,
+    }
+
+
+def test_a_link_that_answered_404_is_tried_again_after_missing_retry_after(store: Store, decide: tuple) -> None:
+    clock, verdict = decide
+    url = "http://xitheory.china.com.cn/2025-06/05/content_404.htm"
+    store.mark_removed([{"url": url, "site": "chinacomcn", "status": 404, "fetched_at": T0.isoformat()}], T0)
+    clock.now = T0 + timedelta(hours=23, minutes=59)
+    assert verdict(url) == "skip"
+    clock.now = T0 + timedelta(days=1)
+    assert verdict(url) == "fetch"
+    assert verdict.stats.get_value("site/chinacomcn/incremental/retry_missing") == 1
+
+
+def test_a_page_that_was_not_an_article_is_not_fetched_again(store: Store, decide: tuple) -> None:
+    clock, verdict = decide
+    url = "http://xitheory.china.com.cn/2025-06/06/content_117913000.htm"
+    store.remember_other([{"url": url, "site": "chinacomcn", "reason": "no article text", "fetched_at": T0.isoformat()}], T0)
+    clock.now = T0 + timedelta(days=30)
+    assert verdict(url) == "skip"
