@@ -29,7 +29,7 @@ class Clock:
 def decide(store: Store) -> tuple[Clock, object]:
     crawler = get_crawler(settings_dict={"RECHECK_AFTER": "6h", "RECHECK_WINDOW": "3d", "MISSING_RETRY_AFTER": "1d"})
     crawler.stats.open_spider()
-    crawler._headlines_store = store  # the crawl's store (crawler.store.store_for) is this one
+    crawler._headlines_store = store  # type: ignore[attr-defined]  # the crawl's store (crawler.store.store_for) is this one
     clock = Clock(T0)
     middleware = SkipStoredMiddleware(crawler, clock=clock)
 
