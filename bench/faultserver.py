@@ -31,8 +31,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,12 @@ class SiteServer:
         self.log = Log()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._gate: _Gate | None = None
+
+    def hold_until_clients(self, clients: int, gated: Callable[[str], bool], timeout: float = 120.0) -> None:
+        """Hold the answers to gated pages until requests from `clients` different User-Agents are
+        waiting for one: every crawler (a distributed worker) then has work in hand at once."""
+        self._gate = _Gate(clients, gated, timeout)
 
     @classmethod
     def from_folder(cls, folder: Path, faults: Faults | None = None) -> SiteServer:
@@ -154,6 +163,23 @@ class SiteServer:
         self.stop()
 
 
+class _Gate:
+    def __init__(self, clients: int, gated: Callable[[str], bool], timeout: float) -> None:
+        self.clients, self.gated, self.timeout = clients, gated, timeout
+        self.waiting: set[str] = set()
+        self.open = threading.Event()
+        self.lock = threading.Lock()
+
+    def pass_through(self, key: str, user_agent: str) -> None:
+        if self.open.is_set() or not self.gated(key):
+            return
+        with self.lock:
+            self.waiting.add(user_agent)
+            if len(self.waiting) >= self.clients:
+                self.open.set()
+        self.open.wait(self.timeout)
+
+
 def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -169,6 +195,8 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             user_agent = self.headers.get("User-Agent", "")
             faults = site.faults
             attempt = site.log.attempts[key] + 1
+            if site._gate is not None:
+                site._gate.pass_through(key, user_agent)
             if faults.delay:
                 time.sleep(faults.delay)
             if not is_robots or faults.faulty_robots:

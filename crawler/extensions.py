@@ -18,6 +18,8 @@ from scrapy.exceptions import NotConfigured
 from crawler.outcome import CAUSE_STAT, STATUS_STAT, RunOutcome, assess
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
@@ -31,9 +33,10 @@ def _cpu_seconds() -> float:
 class StatsFile:
     """Write the final crawl stats as JSON to STATS_FILE, for scripts, tests and monitors."""
 
-    def __init__(self, crawler: Crawler, path: str) -> None:
+    def __init__(self, crawler: Crawler, path: str, cpu: Callable[[], float] = _cpu_seconds) -> None:
         self.crawler = crawler
         self.path = Path(path)
+        self.cpu = cpu
         self.cpu_at_open: float | None = None
 
     @classmethod
@@ -48,15 +51,16 @@ class StatsFile:
         return extension
 
     def opened(self) -> None:
-        self.cpu_at_open = _cpu_seconds()
+        self.cpu_at_open = self.cpu()
 
     def write(self) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = self.cpu()
         self.crawler.stats.set_value("process/peak_rss_mb", round(usage.ru_maxrss / 1024, 1))
-        self.crawler.stats.set_value("process/cpu_seconds", round(usage.ru_utime + usage.ru_stime, 2))
+        self.crawler.stats.set_value("process/cpu_seconds", round(cpu, 2))
         if self.cpu_at_open is not None:
             # The crawl's own CPU, without start-up (imports, settings) and the spider's opening.
-            self.crawler.stats.set_value("process/crawl_cpu_seconds", round(_cpu_seconds() - self.cpu_at_open, 2))
+            self.crawler.stats.set_value("process/crawl_cpu_seconds", round(cpu - self.cpu_at_open, 2))
         stats: dict[str, Any] = self.crawler.stats.get_stats()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(

@@ -15,9 +15,9 @@ import pytest
 from crawler.cli import result_document
 from crawler.extract import parse_page
 from crawler.sites.base import ArticleResult
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, require_corpus
 
-pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.json").exists(), reason="../shared/corpus is not present")
+pytestmark = pytest.mark.skipif(not require_corpus(), reason="../shared/corpus is not present (HEADLINES_SHARED)")
 
 
 def manifest() -> list[dict[str, Any]]:

@@ -8,10 +8,11 @@ import pytest
 
 from crawler.cli import result_document
 from crawler.extract import parse_page
+from tests.conftest import require_corpus
 from tests.corpus_check import EXPECTATIONS, check_article
 from tests.test_corpus import load, manifest
 
-pytestmark = pytest.mark.skipif(not manifest(), reason="../shared/corpus is not present")
+pytestmark = pytest.mark.skipif(not require_corpus(), reason="../shared/corpus is not present (HEADLINES_SHARED)")
 
 
 def entries() -> list[dict[str, Any]]:

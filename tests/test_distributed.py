@@ -33,9 +33,8 @@ def worker_command(folder: Path, redis_url: str, run: str) -> list[str]:
         "-s",
         f"WARC_DIR={folder / 'warc'}",
     ]
-    # Two requests at a time per worker against a 0.2 s server: slow enough, like a real site, for
-    # the second worker to join (an idle worker polls the shared queue every second).
-    return [*command, *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
+    # Each worker names itself, so the server can tell them apart (see the gate in the test).
+    return [*command, *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", f"USER_AGENT=headlines-test/{folder.name}"]
 
 
 def test_two_workers_share_the_crawl_and_store_every_story_once(
@@ -45,7 +44,10 @@ def test_two_workers_share_the_crawl_and_store_every_story_once(
     keys = {sites.get("chinacomcn").key_for(url) for url in links}
     database = f"test_{uuid.uuid4().hex[:12]}"
     run = f"test-{uuid.uuid4().hex[:8]}"
-    with SiteServer.from_folder(tmp_path / "site", Faults(delay=0.2)) as server:
+    with SiteServer.from_folder(tmp_path / "site", Faults(delay=0.05)) as server:
+        # No story is answered until both workers are waiting for one: whatever the machine's load,
+        # each worker has taken work from the shared queue.
+        server.hold_until_clients(2, gated=lambda key: "content_" in key)
         env = live_env(server, {"MONGO_URI": mongo_server.uri, "MONGO_DATABASE": database})
         # One worker names Redis with credentials (Redis accepts any password for its default
         # user when none is set): they must not reach its log or stats.
@@ -63,10 +65,10 @@ def test_two_workers_share_the_crawl_and_store_every_story_once(
     assert [s.get("distributed/poll_seconds") for s in stats] == [1.0, 1.0]  # not Scrapy's 5 s heartbeat
     pages = {url: count for url, count in attempts.items() if not url.endswith("/robots.txt")}
     assert {url: count for url, count in pages.items() if count != 1} == {}, "a page was fetched twice"
-    assert len(pages) >= len(links)
+    assert {url for url in pages if "content_" in url} == {url.removeprefix("http://") for url in links}
     items = [s.get("item_scraped_count", 0) for s in stats]
     assert sum(items) == len(links)
-    assert min(items) >= len(links) // 5, f"the work was not shared: {items}"
+    assert min(items) > 0, f"the work was not shared: {items}"
 
     with pymongo.MongoClient(mongo_server.uri) as client:
         documents = list(client[database]["articles"].find({}, {"revision": 1}))

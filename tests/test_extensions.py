@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import resource
 from typing import TYPE_CHECKING
 
 import pytest
@@ -40,10 +41,15 @@ def test_the_stats_file_separates_the_crawls_cpu_from_start_up(tmp_path: Path) -
     path = tmp_path / "stats.json"
     crawler = get_crawler(settings_dict={"STATS_FILE": str(path)})
     crawler.stats.open_spider()
-    stats_file = StatsFile.from_crawler(crawler)
+    readings = iter([1.25, 4.0])  # CPU seconds at the spider's opening, then at the end
+    stats_file = StatsFile(crawler, str(path), cpu=lambda: next(readings))
     stats_file.opened()
-    sum(i * i for i in range(1_000_000))  # some CPU inside the crawl
     stats_file.write()
     stats = json.loads(path.read_text(encoding="utf-8"))
-    assert 0 < stats["process/crawl_cpu_seconds"] <= stats["process/cpu_seconds"]
-    assert stats["process/peak_rss_mb"] > 0
+    assert (stats["process/cpu_seconds"], stats["process/crawl_cpu_seconds"]) == (4.0, 2.75)
+    assert stats["process/peak_rss_mb"] == round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def test_the_stats_file_is_off_unless_asked_for() -> None:
+    with pytest.raises(NotConfigured):
+        StatsFile.from_crawler(get_crawler(settings_dict={"STATS_FILE": ""}))

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +15,9 @@ from bench.faultserver import Faults, SiteServer
 from bench.sitegen import generate
 from crawler import journal, sites
 from tests.live import live_command, live_crawl, live_env, stored_documents
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SITE = sites.get("chinacomcn")
 
@@ -52,9 +56,9 @@ def test_killed_crawl_resumes_from_its_job_directory_and_loses_nothing(tmp_path:
         crawl = subprocess.Popen(
             command, cwd=tmp_path, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        # Killed after 35 of 80 stories were fetched: enough parsed by then (>= 15, asserted below)
-        # whatever the machine's load, and far from the end.
-        _wait_for_stories(crawl, server, 35)
+        # Killed once its journal holds 15 parsed stories (the marker, whatever the machine's load),
+        # far from the end of the 80.
+        _wait_for(crawl, lambda: _journalled(tmp_path / "spill") >= 15, "15 journalled stories")
         crawl.send_signal(signal.SIGKILL)
         crawl.wait(timeout=30)
         attempts_before = dict(server.log.attempts)
@@ -91,7 +95,7 @@ def test_a_crawl_stopped_gracefully_continues_its_queue(tmp_path: Path) -> None:
         crawl = subprocess.Popen(
             command, cwd=tmp_path, env=live_env(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        _wait_for_stories(crawl, server, 25)
+        _wait_for(crawl, lambda: _requested_stories(server) >= 25, "25 story requests")
         crawl.send_signal(signal.SIGTERM)  # Scrapy's graceful stop: in-flight requests finish
         assert crawl.wait(timeout=60) == 0
         assert not (jobdir / "headlines.running").exists(), "a clean stop left the running marker"
@@ -114,13 +118,22 @@ def test_a_crawl_stopped_gracefully_continues_its_queue(tmp_path: Path) -> None:
     assert not (jobdir / "headlines.running").exists()
 
 
-def _wait_for_stories(crawl: subprocess.Popen[bytes], server: SiteServer, count: int) -> None:
-    """Until the crawl has requested `count` story pages; it must still be running then."""
+def _wait_for(crawl: subprocess.Popen[bytes], condition: Callable[[], bool], what: str) -> None:
+    """Until `condition` holds; the crawl must still be running then."""
     deadline = time.monotonic() + 120
-    while sum(n for url, n in server.log.attempts.items() if "content_" in url) < count:
-        assert crawl.poll() is None, "the crawl ended before it could be interrupted"
-        assert time.monotonic() < deadline, "the crawl made no progress"
+    while not condition():
+        assert crawl.poll() is None, f"the crawl ended before {what}"
+        assert time.monotonic() < deadline, f"the crawl made no progress towards {what}"
         time.sleep(0.05)
+
+
+def _requested_stories(server: SiteServer) -> int:
+    return sum(n for url, n in server.log.attempts.items() if "content_" in url)
+
+
+def _journalled(spill: Path) -> int:
+    """Whole records in the running crawl's journal."""
+    return sum(path.read_text(encoding="utf-8", errors="replace").count("\n") for path in spill.glob("journal-*.jsonl"))
 
 
 def _server_key(url: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import require_corpus
 from tests.corpus_report import COMPARED, scores
-from tests.test_corpus import manifest
 
-pytestmark = pytest.mark.skipif(not manifest(), reason="../shared/corpus is not present")
+pytestmark = pytest.mark.skipif(not require_corpus(), reason="../shared/corpus is not present (HEADLINES_SHARED)")
 
 
 def test_generic_extractor_is_not_worse_than_trafilatura() -> None:

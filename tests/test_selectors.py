@@ -22,39 +22,41 @@ PAGE = """<html><head><title>t</title></head><body>
 <span class="a\u00a0b">nbsp class</span>
 </body></html>"""
 
+# (selector, how many matches a reader counts on PAGE): parsel must agree, and so must select().
 CASES = [
-    "h1",  # no names: always evaluated
-    "#main",
-    "#missing",
-    ".box2 h1",
-    ".box2 .absent",
-    ".absent, h1",  # one alternative needs nothing
-    ".absent, #missing",
-    "div.info",  # class split by a newline and a tab
-    ".line",
-    "p:not(.x)",  # :not names a class the element must lack
-    "p:not(.nowhere)",
-    "h1::text",
-    "a::attr(href)",
-    ".more::attr(href)",
-    "#main > p",
-    "div[class^=box]",
-    "#two",  # an id with a space matches neither word
-    ".a",  # nbsp does not split a class for XPath
-    "span",
+    ("h1", 1),  # no names: always evaluated
+    ("#main", 1),
+    ("#missing", 0),
+    (".box2 h1", 1),
+    (".box2 .absent", 0),
+    (".absent, h1", 1),  # one alternative needs nothing
+    (".absent, #missing", 0),
+    ("div.info", 1),  # class split by a newline and a tab
+    (".line", 1),
+    ("p:not(.x)", 1),  # :not names a class the element must lack
+    ("p:not(.nowhere)", 2),
+    ("h1::text", 1),
+    ("a::attr(href)", 1),
+    (".more::attr(href)", 1),
+    ("#main > p", 2),
+    ("div[class^=box]", 1),
+    ("#two", 0),  # an id with a space matches neither word
+    (".a", 0),  # nbsp does not split a class for XPath
+    ("span", 1),
 ]
 
 
-@pytest.mark.parametrize("css", CASES)
-def test_select_agrees_with_parsel(css: str) -> None:
+@pytest.mark.parametrize(("css", "count"), CASES)
+def test_select_agrees_with_parsel(css: str, count: int) -> None:
     page = Selector(text=PAGE)
     expected = page.css(css)
     found = select(page, css)
+    assert len(found) == len(expected) == count
     if "::" in css:
         assert found == expected.getall()
     else:
         assert found == [s.root for s in expected]
-    assert exists(page, css) == bool(expected)
+    assert exists(page, css) == (count > 0)
 
 
 def test_a_selector_naming_an_absent_class_is_not_run(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -133,8 +134,8 @@ def test_recheck_catches_a_silent_edit_and_a_removal(kind: str, tmp_path: Path, 
     gate.write_bytes(gate.read_bytes().replace("王毅參加會見。".encode("big5"), "王毅、蔡奇參加會見。".encode("big5")))
     for name in ("article_news_2022_template.html", "article_news_2022_template.meta.json"):
         (site / name).unlink()
-    time.sleep(1.2)
-    _, stats = crawl(tmp_path, site, "-s", "RECHECK_AFTER=1s", env=env)
+    age_fetches(opened(factory, tmp_path, request), timedelta(hours=7))  # instead of waiting: the fetches are 7 h old
+    _, stats = crawl(tmp_path, site, "-s", "RECHECK_AFTER=6h", env=env)
     assert stats["site/chinacomcn/incremental/recheck"] == 8
     assert stats["site/chinacomcn/store/updated"] == 1
     assert stats["site/chinacomcn/store/variant"] == 1  # the traditional copy is refreshed, not a second revision
@@ -152,12 +153,46 @@ def test_recheck_catches_a_silent_edit_and_a_removal(kind: str, tmp_path: Path, 
     assert all(d["revision"] == 1 for name, d in docs.items() if name != "content_117911710.htm")
 
 
-def test_credentials_never_reach_logs_stats_or_runs(tmp_path: Path, mongo_server: MongoServer) -> None:
-    if mongo_server.kind != "ferretdb":
-        pytest.skip("needs FerretDB, which accepts PLAIN credentials without an account")
-    host = mongo_server.uri.removeprefix("mongodb://").rstrip("/")
+def age_fetches(store: Store, by: timedelta) -> None:
+    """Move every recorded fetch of `store` back in time, as if the crawl had been `by` ago."""
+    if isinstance(store, EmbeddedStore):
+        rows = store.db.execute("SELECT url, first_fetched_at, last_fetched_at FROM article_urls").fetchall()
+        for url, first, last in rows:
+            earlier = [(datetime.fromisoformat(t) - by).isoformat() for t in (first, last)]
+            store.db.execute("UPDATE article_urls SET first_fetched_at = ?, last_fetched_at = ? WHERE url = ?", (*earlier, url))
+        return
+    assert isinstance(store, MongoStore)
+    urls = store._collection("urls")
+    for entry in urls.find():
+        urls.update_one(
+            {"_id": entry["_id"]},
+            {"$set": {"first_fetched_at": entry["first_fetched_at"] - by, "last_fetched_at": entry["last_fetched_at"] - by}},
+        )
+
+
+def wait_for(condition: Any, what: str, timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def credentials_uri(server: MongoServer, password: str) -> str:
+    """A URI that logs in with a password on a server the tests started: FerretDB accepts PLAIN
+    credentials without an account; mongod needs the account created first."""
+    host = server.uri.removeprefix("mongodb://").rstrip("/")
+    if server.kind == "ferretdb":
+        return f"mongodb://headlines:{password}@{host}/?authMechanism=PLAIN&authSource=%24external"
+    with pymongo.MongoClient(server.uri) as client:
+        if not client.admin.command("usersInfo", "headlines")["users"]:
+            client.admin.command("createUser", "headlines", pwd=password, roles=["readWriteAnyDatabase"])
+    return f"mongodb://headlines:{password}@{host}/?authSource=admin"
+
+
+def test_credentials_never_reach_logs_stats_or_runs(tmp_path: Path, private_mongo_server: MongoServer) -> None:
+    mongo_server = private_mongo_server
     database = f"creds_{uuid.uuid4().hex[:8]}"
-    uri = f"mongodb://headlines:s3cret-passw0rd@{host}/?authMechanism=PLAIN&authSource=%24external"
+    uri = credentials_uri(mongo_server, "s3cret-passw0rd")
     _, stats = crawl(tmp_path, SITE, "-s", "LOG_LEVEL=DEBUG", env={"MONGO_URI": uri, "MONGO_DATABASE": database})
     log = (tmp_path / "crawl.log").read_text(encoding="utf-8")
     assert "Overridden settings" in log
@@ -177,11 +212,10 @@ def test_credentials_never_reach_logs_stats_or_runs(tmp_path: Path, mongo_server
     assert "s3cret-passw0rd" not in log
 
 
-def test_mongodb_outage_mid_crawl_loses_nothing(tmp_path: Path, mongo_server: MongoServer) -> None:
+def test_mongodb_outage_mid_crawl_loses_nothing(tmp_path: Path, private_mongo_server: MongoServer) -> None:
     """The server goes away twice during a crawl: once briefly (retries ride it out), once for
     longer (batches are spilled). After replay-spill every story is stored exactly once."""
-    if not mongo_server.can_restart:
-        pytest.skip("the server comes from MONGO_URI and cannot be stopped by the test")
+    mongo_server = private_mongo_server
     site = tmp_path / "site"
     urls = generate(site, articles=120)
     database = f"outage_{uuid.uuid4().hex[:8]}"
@@ -190,31 +224,35 @@ def test_mongodb_outage_mid_crawl_loses_nothing(tmp_path: Path, mongo_server: Mo
         "-a", "max_pages=10",
         "-s", f'HEADLINES_START_URLS={{"chinacomcn": ["{START_URL}"]}}',
         "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS=1",
-        "-s", "STORE_BATCH_SIZE=5", "-s", "STORE_RETRY_TIMES=2", "-s", "STORE_RETRY_BACKOFF=0.2",
+        "-s", "STORE_BATCH_SIZE=5", "-s", "STORE_RETRY_TIMES=6", "-s", "STORE_RETRY_BACKOFF=0.2",
         "-s", "MONGO_SERVER_TIMEOUT_MS=800",
     ]  # fmt: skip
-    stored = 0
+    log = tmp_path / "crawl.log"
+    failures: list[BaseException] = []
 
     def count() -> int:
         try:
             with pymongo.MongoClient(mongo_server.uri, serverSelectionTimeoutMS=300) as client:
                 return client[database]["articles"].count_documents({})
         except pymongo.errors.PyMongoError:
-            return stored
+            return 0
+
+    def logged(text: str) -> bool:
+        return log.exists() and text in log.read_text(encoding="utf-8", errors="replace")
 
     def outages() -> None:
-        nonlocal stored
-        deadline = time.monotonic() + 120
-        while (stored := count()) < 15 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        mongo_server.stop()  # a short outage: the retries wait it out
-        time.sleep(1.0)
-        mongo_server.start()
-        while (stored := count()) < 50 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        mongo_server.stop()  # a long outage: batches fail their retries and are spilled
-        time.sleep(8.0)
-        mongo_server.start()
+        # Each step waits for the crawl to show the event it depends on, however slow the machine.
+        try:
+            wait_for(lambda: count() >= 15, "15 stories stored")
+            mongo_server.stop()  # a short outage: a write fails, then the retries (6, backing off) ride it out
+            wait_for(lambda: logged("store write failed (attempt 1 of 7)"), "a failed write")
+            mongo_server.start()
+            wait_for(lambda: count() >= 50, "50 stories stored")
+            mongo_server.stop()  # a long outage: a batch fails all its retries and is spilled
+            wait_for(lambda: logged("could not be stored and were spilled"), "a spilled batch")
+            mongo_server.start()
+        except BaseException as error:
+            failures.append(error)
 
     chaos = threading.Thread(target=outages)
     chaos.start()
@@ -223,6 +261,7 @@ def test_mongodb_outage_mid_crawl_loses_nothing(tmp_path: Path, mongo_server: Mo
     finally:
         chaos.join(180)
         mongo_server.start()
+    assert not failures, failures
     assert stats.get("store/write_retries", 0) > 0
     assert stats.get("store/spilled", 0) > 0, "the long outage should have spilled batches"
     spill = Path(stats["store/spill_file"])
