@@ -1,7 +1,7 @@
 """The benchmark scripts run and print their figures (tiny sizes; no timing is asserted here).
 
 The figures themselves are for people: `python -m bench.crawl_bench`, `bench.extract_bench` and
-`bench.store_bench` print them (README, "Performance")."""
+`bench.store_bench` print them (docs/performance.md)."""
 
 from __future__ import annotations
 

@@ -158,3 +158,27 @@ def test_a_mongo_uri_that_cannot_be_parsed_is_one_line_without_its_password(tmp_
     assert line.startswith("error: MONGO_URI mongodb://***@db.example:27017/ is not a MongoDB URI: ")
     assert line.endswith("percent-encode reserved characters (: / ? # [ ] @) in the user name and password")
     assert "pass" not in line.replace("password", "")
+
+
+def test_a_wrong_spider_name_or_none_is_status_2(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "headline"], cwd=tmp_path, env=subprocess_env(), capture_output=True,
+        text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        EXIT_USAGE,
+        "error: no spider named 'headline'; this project's spider is headlines",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl"], cwd=tmp_path, env=subprocess_env(), capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == EXIT_USAGE
+    assert done.stderr.splitlines()[-1].endswith("error: give one spider: scrapy crawl headlines")
+
+
+def test_a_crawl_that_cannot_start_fails_with_its_last_line_saying_so(tmp_path: Path) -> None:
+    done = scrapy_crawl(tmp_path, "-a", f"replay={SITE}", "-s", 'ITEM_PIPELINES={"pipelines.nosuch.Pipeline": 1}')
+    assert done.returncode == EXIT_FAILED
+    assert done.stderr.splitlines()[-1] == "error: the crawl could not start; the log says why"
+    assert "No module named 'pipelines.nosuch'" in done.stderr

@@ -49,17 +49,19 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give one spider: scrapy crawl headlines")
         assert self.crawler_process is not None
-        crawler = self._create_crawler(args[0])
+        try:
+            crawler = self._create_crawler(args[0])
+        except KeyError:
+            self._fail(f"no spider named {args[0]!r}; this project's spider is headlines", EXIT_USAGE)
+            return
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        if getattr(crawler, "spider", None) is None or crawler.stats is None:
-            self._fail("the crawl could not start; the log above says why", EXIT_FAILED)
-            return
+        # A crawl that could not start has no close reason: its verdict is "failed" too.
         outcome = run_outcome(crawler, crawler.stats.get_value("finish_reason"))
         if outcome.status == "failed":
             self._fail(outcome.cause or "the crawl failed", outcome.exit_code)
         elif self.crawler_process.bootstrap_failed:
-            self._fail("the crawl failed to start or stop cleanly; the log above says why", EXIT_FAILED)
+            self._fail("the crawl did not stop cleanly; the log above says why", EXIT_FAILED)
 
     def _fail(self, cause: str, status: int) -> None:
         # Printed after the reactor has stopped: the last line a person or cron sees.
