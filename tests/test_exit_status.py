@@ -182,3 +182,15 @@ def test_a_crawl_that_cannot_start_fails_with_its_last_line_saying_so(tmp_path: 
     assert done.returncode == EXIT_FAILED
     assert done.stderr.splitlines()[-1] == "error: the crawl could not start; the log says why"
     assert "No module named 'pipelines.nosuch'" in done.stderr
+
+
+def test_a_crawl_with_no_way_out_fails_in_one_summary_line_without_tracebacks(tmp_path: Path) -> None:
+    # Every connection refused (a proxy that is not there): what a crawl on a machine without
+    # network meets. robots.txt failures are logged in one line each, not with 40-line tracebacks.
+    closed = f"http://127.0.0.1:{free_port()}"
+    done = scrapy_crawl(tmp_path, "-a", "site=qiushi", "-s", "RETRY_TIMES=0", env={"http_proxy": closed, "https_proxy": closed})
+    assert done.returncode == EXIT_FAILED
+    cause = "no list page could be read for any outlet (connections refused: is a proxy or firewall in the way?)"
+    assert done.stderr.splitlines()[-1] == f"error: {cause}"
+    assert not any(noise in done.stderr for noise in NOISE), done.stderr[-3000:]
+    assert "Error downloading" in done.stderr  # the robots.txt failure is there, in one line
