@@ -13,6 +13,10 @@ by the machine). Printed per set: total milliseconds per page for
   headlines parse_page   what the spider calls: routing, extraction, captions, bylines, dates
   trafilatura.extract    the best general-purpose extractor, same decoded text (target: headlines
                          >= 10x faster)
+
+and, for pages of 10 000, 100 000 and 1 000 000 paragraphs (`--huge`), the seconds each takes: the
+bound (crawler.extract.MAX_ELEMENTS) refuses the two large ones after lxml's parse; without it the
+time per paragraph stays flat, extraction being linear in the page's size.
 """
 
 from __future__ import annotations
@@ -105,13 +109,49 @@ def report(name: str, pages: list[Page], repeat: int) -> None:
     print(f"  trafilatura / headlines  {trafilatura / ours:8.1f}x  (target >= 10)")
 
 
+def huge_page(paragraphs: int) -> Page:
+    """One article page with `paragraphs` paragraphs: what a hostile (or broken) server may send."""
+    body = "".join(f"<p>第{n}段。国家主席习近平会见外宾。</p>" for n in range(paragraphs))
+    html = f"<html><head><meta charset='utf-8'><title>长</title></head><body><h1>长</h1><div id='artibody'>{body}</div></body></html>"
+    return ("http://news.china.com.cn/2025-06/05/content_1.htm", html.encode(), {"Content-Type": "text/html; charset=utf-8"})
+
+
+def report_huge(sizes: list[int]) -> None:
+    """Seconds per page against its paragraph count: with the default bound (a page past
+    MAX_ELEMENTS is refused after the parse) and without it (every paragraph read)."""
+    from crawler.extract import MAX_ELEMENTS, parse_response
+    from crawler.extract import build_response as response_of
+
+    print(f"huge pages: seconds per page (bound: {MAX_ELEMENTS} elements)")
+    print(
+        f"  {'paragraphs':>10}  {'MiB':>6}  {'lxml floor':>10}  {'bounded':>8}  {'outcome':<10}  {'unbounded':>9}  per paragraph"
+    )
+    for size in sizes:
+        page = huge_page(size)
+        floor = fastest(partial(_floor, page), 1)
+        started = time.perf_counter()
+        bounded = parse_response(response_of(*page))
+        bounded_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        parse_response(response_of(*page), max_elements=10**9)
+        unbounded = time.perf_counter() - started
+        outcome = getattr(bounded, "code", bounded.kind)
+        print(
+            f"  {size:>10}  {len(page[1]) / 2**20:6.1f}  {floor:10.3f}  {bounded_seconds:8.3f}  {outcome:<10}  {unbounded:9.3f}"
+            f"  {1e6 * unbounded / size:6.1f} µs"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="runs per page; the fastest counts")
     parser.add_argument("--synthetic", type=int, default=200, help="generated stories to measure")
+    parser.add_argument("--huge", default="10000,100000,1000000", help="paragraph counts of the huge-page rows ('' for none)")
     args = parser.parse_args()
     report("fixtures", fixture_pages(), args.repeat)
     report("synthetic", synthetic_pages(args.synthetic), args.repeat)
+    if args.huge:
+        report_huge([int(n) for n in args.huge.split(",")])
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """Scrapy add-on applied before Scrapy logs its settings: wraps MONGO_URI and REDIS_URL so their
-credentials never print, and switches to the shared Redis scheduler when DISTRIBUTED=redis."""
+credentials never print, switches to the shared Redis scheduler when DISTRIBUTED=redis, and corrects
+the level of the log records Scrapy writes for an outlet's failures (crawler.loglevels)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler import distributed
+from crawler import distributed, loglevels
 from crawler.store.secrets import Secret
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 class HeadlinesAddon:
     def update_settings(self, settings: BaseSettings) -> None:
+        loglevels.install()
         for name in ("MONGO_URI", "REDIS_URL"):
             uri = settings.get(name)
             if uri and not isinstance(uri, Secret):

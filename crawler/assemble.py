@@ -215,7 +215,7 @@ def _split_languages(out: Assembled, paragraphs: list[_Paragraph], page_title: s
             if line := find_dateline(texts[0]):
                 out.dateline[lang] = line
             out.bylines.extend(trailing_bylines(texts[-1], lang))
-    order = [p.lang or "zh" for p in paragraphs]
-    if page_title:
-        order.insert(0, detect_language(page_title) or "zh")
-    out.languages = [lang for i, lang in enumerate(order) if lang not in order[:i]]
+    # Languages in the order they first appear (one pass: a page may hold hundreds of thousands of
+    # paragraphs, and a rescan per paragraph froze the crawl on one).
+    first = [detect_language(page_title) or "zh"] if page_title else []
+    out.languages = list(dict.fromkeys([*first, *(p.lang or "zh" for p in paragraphs)]))

@@ -143,7 +143,9 @@ def cmd_replay_spill(args: argparse.Namespace) -> int:
     try:
         for name in args.files:
             path = Path(name)
-            records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            # Quarantine files wrap each record with the reason the store gave ({"reason", "record"}).
+            records = [line["record"] if set(line) == {"reason", "record"} else line for line in lines]
             report = WriteReport()
             for start in range(0, len(records), 100):
                 report.merge(write_items(store, records[start : start + 100], datetime.now(UTC)))

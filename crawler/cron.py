@@ -82,7 +82,21 @@ def _last_line(text: str) -> str | None:
     return lines[-1].removeprefix("error: ") if lines else None
 
 
-def verdict(returncode: int, stats: dict[str, Any] | None, stderr: str = "") -> tuple[int, list[str]]:
+def first_error(log: Path) -> str | None:
+    """The first ERROR line of a run's log, without its time stamp."""
+    try:
+        with log.open(encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                if "] ERROR: " in line:
+                    return line.split("] ERROR: ", 1)[1].strip()
+    except OSError:
+        return None
+    return None
+
+
+def verdict(
+    returncode: int, stats: dict[str, Any] | None, stderr: str = "", first_error: str | None = None
+) -> tuple[int, list[str]]:
     """Exit status and the lines to print, from the crawl's exit code, final stats and stderr
     (whose last line is the crawl's own verdict when it failed). The first line is the cause."""
     if stats is None:
@@ -108,6 +122,10 @@ def verdict(returncode: int, stats: dict[str, Any] | None, stderr: str = "") -> 
         lines.append(
             f"{stats['store/spilled']} items were spilled: python -m crawler replay-spill {stats.get('store/spill_file')}"
         )
+    if stats.get("store/quarantined"):
+        lines.append(f"{stats['store/quarantined']} stories could not be stored; each is kept, with why, in a quarantine file")
+    if errors := stats.get("log_count/ERROR", 0):
+        lines.append(f"{errors} ERROR line(s) in the log" + (f"; the first: {first_error}" if first_error else ""))
     if stats.get("health/status") == "degraded" or lines:
         return EXIT_DEGRADED, ["degraded:", *lines]
     return EXIT_OK, []
@@ -138,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
         # for the verdict here, so that a healthy run prints nothing.
         completed = subprocess.run(command, env=crawl_environment(), check=False, capture_output=True, text=True)
         stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else None
-        status, lines = verdict(completed.returncode, stats, completed.stderr)
+        status, lines = verdict(completed.returncode, stats, completed.stderr, first_error(log_file))
         if lines:
             print("\n".join([*lines, f"log: {log_file}"]), file=sys.stderr)
         _prune(logs, args.keep_logs)

@@ -62,10 +62,14 @@ class StatsFile:
             # The crawl's own CPU, without start-up (imports, settings) and the spider's opening.
             self.crawler.stats.set_value("process/crawl_cpu_seconds", round(cpu - self.cpu_at_open, 2))
         stats: dict[str, Any] = self.crawler.stats.get_stats()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(
-            json.dumps(stats, default=_json_default, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
-        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(
+                json.dumps(stats, default=_json_default, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
+            )
+        except OSError as error:
+            # The run is over; its stats are in the log. A full disk must not turn into a traceback.
+            logger.error("cannot write the stats file %s: %s", self.path, error)
 
 
 class GarbageCollectorTuning:
@@ -223,7 +227,8 @@ class RunRecorder:
         thresholds = Thresholds(min_history=settings.getint("HEALTH_MIN_HISTORY", 3))
         findings = assess(self.run["sites"], history, sites, thresholds)
         for finding in findings:
-            logger.error("degraded: %s: %s", finding.site, finding.message)
+            # A warning: cron reports degraded runs by their findings, and ERROR is for the crawler's own failures.
+            logger.warning("degraded: %s: %s", finding.site, finding.message)
         health = summary(findings)
         self.crawler.stats.set_value("health/status", health["status"])
         self.crawler.stats.set_value("health/findings", [f"{f.site}: {f.message}" for f in findings])

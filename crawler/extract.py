@@ -11,18 +11,22 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from lxml import etree
 from scrapy.http import HtmlResponse, Response, TextResponse
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from crawler import sites
 from crawler.sanitize import sanitize_article
 from crawler.sites.base import ArticleResult, GenericSite, OtherResult, ParseResult
+from crawler.text import han_count
 from crawler.urls import host_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 _FALLBACK_ENCODINGS = ("utf-8", "gb18030", "big5hkscs")
+# What w3lib resolves gb2312 and gbk to, and the names themselves.
+_GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312", "cp936"})
 
 
 def build_response(url: str, body: bytes, headers: Mapping[str, str] | None = None) -> TextResponse:
@@ -31,16 +35,30 @@ def build_response(url: str, body: bytes, headers: Mapping[str, str] | None = No
     return HtmlResponse(url=url, body=body, headers=headers)
 
 
+def _misread(response: TextResponse) -> bool:
+    """Whether the declared charset cannot be what the bytes are in.
+
+    Either the decode left replacement characters, or (the GB charsets, which map almost any byte
+    pair to *some* character and so never fail) it produced characters no state-media page prints:
+    Big5 bytes served as gbk or gb2312 come out full of private-use code points."""
+    text = response.text
+    if "\ufffd" in text:
+        try:
+            response.body.decode(response.encoding)
+        except (UnicodeDecodeError, LookupError):
+            return True
+        return False  # the bytes are what they say: the replacement characters are the page's own
+    if response.encoding in _GB_FAMILY:
+        sample = text[:20000]
+        return _implausible_characters(sample) > max(3, han_count(sample) // 100)
+    return False
+
+
 def repair_encoding(response: TextResponse) -> tuple[TextResponse, str | None]:
     """A response re-decoded with a charset the bytes really are in, when the declared one lies."""
-    if "\ufffd" not in response.text:
+    if not _misread(response):
         return response, None
     declared = response.encoding
-    try:
-        response.body.decode(declared)
-        return response, None  # the bytes are what they say: the replacement characters are the page's own
-    except (UnicodeDecodeError, LookupError):
-        pass
     # gb18030 maps almost any byte pair to *some* character, so "decodes without error" is not
     # enough: Big5 bytes read as gb18030 come out full of private-use code points. Among the
     # candidates that decode, the one with the fewest such impossible characters wins.
@@ -55,8 +73,13 @@ def repair_encoding(response: TextResponse) -> tuple[TextResponse, str | None]:
         except (UnicodeDecodeError, LookupError):
             continue
         decoded.append((_implausible_characters(text), order, encoding))
+    if response.encoding in _GB_FAMILY and "\ufffd" not in response.text:
+        # The declared GB charset decoded without an error: it stays a candidate, judged alike.
+        decoded.append((_implausible_characters(response.text), len(candidates), declared))
     if decoded:
         _, _, encoding = min(decoded)
+        if encoding == declared:
+            return response, None
         return (
             response.replace(encoding=encoding),
             f"decoding: bytes are not {declared} as declared; decoded as {encoding}",
@@ -97,27 +120,42 @@ _IMPLAUSIBLE = re.compile("[\ue000-\uf8ff\x80-\x9f]")
 _TEXT_TYPES = re.compile(r"^(?:text/|application/(?:xhtml\+xml|xml|json|javascript)$|$)")
 
 
-def not_html(response: Response) -> str | None:
+def not_html(response: Response) -> OtherResult | None:
     """Why a response cannot be a page of text, or None."""
     content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
     head = response.body[:2048]
     if _BINARY_MAGIC.match(head):
-        return "binary body, not HTML"
+        return OtherResult("binary body, not HTML", "binary")
     if not _TEXT_TYPES.match(content_type):
-        return f"not an HTML page ({content_type})"
+        return OtherResult(f"not an HTML page ({content_type})", "not_html")
     # Control bytes in text are rare (a stray NUL); in a binary body they are everywhere.
     controls = len(_CONTROL_BYTES.findall(head))
     if head and controls > len(head) // 20:
-        return "binary body, not HTML"
+        return OtherResult("binary body, not HTML", "binary")
     return None
 
 
-def parse_response(response: Response, site: str | None = None) -> ParseResult:
+# A story page has a few hundred elements, a portal's home page a few thousand. Past this many, a page
+# is not read (pages/other/too_large): one hostile page must not hold the crawl for minutes.
+MAX_ELEMENTS = 50_000
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
+
+
+def too_large(response: TextResponse, limit: int = MAX_ELEMENTS) -> OtherResult | None:
+    count = int(_COUNT_ELEMENTS(response.selector.root)) if isinstance(response.selector.root, etree._Element) else 0
+    if count > limit:
+        return OtherResult(f"too large to read ({count} elements; the limit is {limit})", "too_large")
+    return None
+
+
+def parse_response(response: Response, site: str | None = None, max_elements: int = MAX_ELEMENTS) -> ParseResult:
     if not isinstance(response, TextResponse):
-        return OtherResult("not a text page")
-    if reason := not_html(response):
-        return OtherResult(reason)
+        return OtherResult("not a text page", "not_text")
+    if refused := not_html(response):
+        return refused
     response, decoding_warning = repair_encoding(response)
+    if refused := too_large(response, max_elements):
+        return refused
     merge_stray_roots(response)
     owner = sites.get(site) if site else sites.for_url(response.url)
     if owner is None:

@@ -14,6 +14,7 @@ torn last line (killed mid-write) is skipped.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -41,20 +42,34 @@ class Journal:
         self._file.flush()
 
     def reset(self, records: list[dict[str, Any]]) -> None:
-        """Keep only `records`: those not yet durably stored."""
+        """Keep only `records`: those not yet durably stored.
+
+        They are written over the start of the file and the rest is cut off afterwards: overwriting
+        blocks the file already has needs no new space, so this works on a full disk, where
+        truncating first and then failing to write would lose the records from the journal."""
         assert self._file is not None, "journal not open"
         self._file.seek(0)
-        self._file.truncate()
         for record in records:
             self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         self._file.flush()
+        self._file.truncate()
+
+    def keep(self) -> None:
+        """Close the journal without deleting it: what it holds was not stored. With its lock
+        released it is an orphan, which the next crawl claims and stores first."""
+        if self._file is None:
+            return
+        with contextlib.suppress(OSError):  # a full disk: what is on it stays, torn lines are skipped on reading
+            self._file.close()
+        self._file = None
 
     def close(self) -> None:
         """Delete the journal: everything in it reached the store or a spill file."""
         if self._file is None:
             return
         self.path.unlink(missing_ok=True)
-        self._file.close()
+        with contextlib.suppress(OSError):  # deleted already: a failing last flush loses nothing
+            self._file.close()
         self._file = None
 
 
@@ -77,16 +92,32 @@ def claim_orphans(directory: str | Path) -> list[tuple[Path, IO[str]]]:
 
 
 def read(path: Path) -> list[dict[str, Any]]:
+    """The whole records of a journal. A line torn by a crash or a full disk (cut mid-record, even
+    mid-character) is skipped and logged, never a reason to refuse to start."""
+    return read_counting(path)[0]
+
+
+def read_counting(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """The whole records of a journal, and how many torn lines were skipped."""
     records: list[dict[str, Any]] = []
-    with path.open("r", encoding="utf-8") as handle:
+    torn = 0
+    with path.open("rb") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                logger.warning("journal %s: line %d is torn (the crawl died while writing it); skipped", path, number)
-    return records
+                record = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                torn += 1
+                logger.warning(
+                    "journal %s: line %d is torn (written when the crawl died or the disk filled); skipped", path, number
+                )
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+            else:
+                torn += 1
+    return records, torn
 
 
 def release(handle: IO[str], path: Path, *, delete: bool) -> None:

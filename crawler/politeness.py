@@ -13,12 +13,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from scrapy import exceptions, signals
+from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.error import ConnectError
-from twisted.internet.error import TimeoutError as TxTimeoutError
-from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -30,44 +27,10 @@ from crawler.compat import hold_slot_delay
 
 logger = logging.getLogger(__name__)
 
-# Scrapy 2.19 wraps Twisted's connection errors in its own (older versions raise Twisted's).
-_SCRAPY_NETWORK_ERRORS = (
-    "CannotResolveHostError",
-    "DownloadConnectionRefusedError",
-    "DownloadTimeoutError",
-    "DownloadFailedError",
-    "DownloadCancelledError",
-    "ResponseDataLossError",
-)
-
-
-# What a failed robots.txt download raises when the network is the problem: Scrapy logs each with a
-# 40-line traceback, which is noise (the error line says it all) and buries the run's verdict.
-_NETWORK_ERRORS: tuple[type[BaseException], ...] = (
-    ConnectError,
-    TxTimeoutError,
-    ResponseNeverReceived,
-    ResponseFailed,
-    OSError,
-    *(getattr(exceptions, name) for name in _SCRAPY_NETWORK_ERRORS if hasattr(exceptions, name)),
-)
-
-
-class _NoTracebackForNetworkErrors(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], _NETWORK_ERRORS):
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
-_ROBOTS_LOGGER = logging.getLogger(RobotsTxtMiddleware.__module__)
-_TRACEBACK_FILTER = _NoTracebackForNetworkErrors()
-
 
 class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        _ROBOTS_LOGGER.addFilter(_TRACEBACK_FILTER)  # a no-op when already there
         self.max_delay = crawler.settings.getfloat("HEADLINES_MAX_CRAWL_DELAY", 30.0)
         self.delays: dict[str, float] = {}
         """Download slot -> the delay robots.txt asks for."""

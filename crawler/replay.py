@@ -66,6 +66,8 @@ def _key(url: str) -> str:
 class ReplayArchive:
     def __init__(self) -> None:
         self._entries: dict[str, Saved] = {}
+        self.refused = 0
+        """Saved pages whose body file lies outside their folder (not served)."""
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -91,7 +93,7 @@ class ReplayArchive:
             root = Path(part)
             if root.is_dir():
                 for meta in sorted(root.rglob("*.meta.json")):
-                    archive._add_folder_entry(meta)
+                    archive._add_folder_entry(meta, root.resolve())
                 for warc in sorted([*root.rglob("*.warc"), *root.rglob("*.warc.gz")]):
                     archive._add_warc(warc)
             elif root.is_file():
@@ -100,20 +102,26 @@ class ReplayArchive:
                 raise FileNotFoundError(f"replay source not found: {root}")
         return archive
 
-    def _add_folder_entry(self, meta_path: Path) -> None:
+    def _add_folder_entry(self, meta_path: Path, root: Path) -> None:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if "url" not in meta:
             return
         stem = meta_path.name.removesuffix(".meta.json")
         if "file" in meta:
-            body = meta_path.parent / meta["file"]
+            body = (meta_path.parent / str(meta["file"])).resolve()
+            # A saved page names its body inside the folder; `../../etc/passwd` is never served.
+            if not body.is_relative_to(root):
+                self.refused += 1
+                logger.warning("replay: %s names a file outside the replay folder (%s); ignored", meta_path, meta["file"])
+                return
         else:
-            body = next(
+            found = next(
                 (meta_path.parent / (stem + s) for s in _BODY_SUFFIXES if (meta_path.parent / (stem + s)).is_file()), None
             )
-            if body is None:
+            if found is None:
                 logger.warning("replay: no body file next to %s", meta_path)
                 return
+            body = found
         headers = dict(meta.get("headers") or {})
         if meta.get("content_type"):
             headers.setdefault("Content-Type", meta["content_type"])
@@ -141,6 +149,8 @@ class ReplayDownloadHandler:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.archive = ReplayArchive.load(crawler.settings["REPLAY_PATH"])
+        if self.archive.refused:
+            crawler.stats.set_value("replay/refused_outside_folder", self.archive.refused)
         logger.info("replay: %d saved responses from %s", len(self.archive), crawler.settings["REPLAY_PATH"])
 
     @classmethod

@@ -31,6 +31,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_SLOTS: dict[str, dict[str, float]] = {}
 COOKIES_ENABLED = False
 
+# Names that resolve to private, loopback or link-local addresses are refused (crawler/guard.py).
+TWISTED_DNS_RESOLVER = "crawler.guard.PublicOnlyResolver"
+
 # --- Robustness ---
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page over 8 MiB is not an article page
@@ -44,6 +47,9 @@ REDIRECT_MAX_TIMES = 5
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
 # How many pages of each headline list to read per run; cron runs need only the newest pages.
 HEADLINES_MAX_LIST_PAGES = 5
+# A story printed over more pages than this is stored with its first ones and a warning: a pager that
+# never ends must not grow one item (and its stored document) without bound.
+HEADLINES_MAX_STORY_PAGES = 20
 # Per-site start pages, overriding the site module's: {"chinacomcn": ["http://…/node_1.htm"]}.
 HEADLINES_START_URLS: dict[str, list[str]] = {}
 # Each response yields at most one item; Scrapy's default of 100 only costs scheduling work.
@@ -74,6 +80,9 @@ MONGO_RUNS_COLLECTION = "runs"
 MONGO_SERVER_TIMEOUT_MS = 5000
 EMBEDDED_STORE_PATH = os.environ.get("EMBEDDED_STORE_PATH", "data/headlines.sqlite3")
 STORE_BATCH_SIZE = 100
+# A story's document is kept under this many bytes (MongoDB's limit is 16 MiB): its oldest revisions
+# move to the <collection>_history collection (article_history table) first.
+STORE_DOCUMENT_BUDGET = 8 * 1024 * 1024
 STORE_FLUSH_SECONDS = 5.0
 STORE_RETRY_TIMES = 5
 STORE_RETRY_BACKOFF = 0.5  # seconds, doubled per attempt
@@ -85,14 +94,18 @@ RECHECK_AFTER = 0  # e.g. "6h": refetch stored stories last fetched that long ag
 RECHECK_WINDOW = "3d"  # ... but only stories first fetched within this window
 MISSING_RETRY_AFTER = "1d"  # an article link that answered 404 is tried again after this
 DOWNLOADER_MIDDLEWARES = {
+    # First to see a request: only an outlet's own hosts are ever fetched (crawler/guard.py).
+    "crawler.guard.OutletGuardMiddleware": 10,
     # Last to see a response: only pages that reached the spider are parsed in a worker.
     "crawler.offload.ExtractionOffloadMiddleware": 40,
     "crawler.middlewares.SkipStoredMiddleware": 50,
     # robots.txt, Crawl-delay included (Scrapy's own middleware ignores it).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.politeness.PoliteRobotsTxtMiddleware": 100,
-    # Before Scrapy's RedirectMiddleware (600) in response order: a loop is an error, not a silent drop.
+    # Before Scrapy's RedirectMiddleware (600) in response order: a loop is an error, not a silent drop,
+    # and a redirect off the outlet is refused and counted (crawler/guard.py).
     "crawler.middlewares.RedirectLoopMiddleware": 650,
+    "crawler.guard.RedirectGuardMiddleware": 660,
     # Next to the downloader: sees every exchange as it happened (3xx, 5xx, compressed bodies).
     "crawler.warc.WarcArchiveMiddleware": 880,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -48,10 +49,38 @@ def host_in(host: str, domains: tuple[str, ...] | list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def _decode_unreserved(path: str) -> str:
+    """`%2D` -> `-` (RFC 3986 §6.2.2.2: the same URL); other escapes kept, in upper case."""
+
+    def one(match: re.Match[str]) -> str:
+        char = chr(int(match[1], 16))
+        return char if char in _UNRESERVED else f"%{match[1].upper()}"
+
+    return _PERCENT.sub(one, path)
+
+
+def remove_dot_segments(path: str) -> str:
+    """`/a/./b/../c` -> `/a/c` (RFC 3986 §5.2.4): the path a server answers for."""
+    output: list[str] = []
+    for segment in path.split("/")[1:] if path.startswith("/") else path.split("/"):
+        if segment == "..":
+            if output:
+                output.pop()
+        elif segment != ".":
+            output.append(segment)
+    trailing = path.endswith(("/.", "/..")) and output and output[-1] != ""
+    return "/" + "/".join(output) + ("/" if trailing else "")
+
+
 def canonical_url(url: str, rewrite_path: PathRewrite | None = None) -> str:
     parts = urlsplit(unwrap_gateway(url.strip()))
     host = (parts.hostname or "").lower().removeprefix("www.")
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    path = remove_dot_segments(_decode_unreserved(parts.path or "/"))
+    path = re.sub(r"/{2,}", "/", path)
     if rewrite_path:
         path = rewrite_path(path)
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in TRACKING_PARAMS)

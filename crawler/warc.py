@@ -28,6 +28,7 @@ from scrapy.exceptions import NotConfigured
 from warcio.statusandheaders import StatusAndHeaders
 
 from crawler.compat import LeveledWARCWriter
+from crawler.stop import WRITE_FAILED, stop_crawl, write_failed_cause
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -73,16 +74,26 @@ class WarcFiles:
         return self.writer
 
     def close(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-        self.stream, self.writer = None, None
+        stream, self.stream, self.writer = self.stream, None, None
+        if stream is not None:
+            try:
+                stream.close()
+            except OSError as error:  # a full disk: the file ends with its last whole record
+                logger.error("cannot finish the WARC file %s: %s", stream.name, error)
 
 
-def _header_pairs(headers: object) -> list[tuple[str, str]]:
+# Request headers that carry a credential (a proxy's Basic login, a token): recorded as sent, but
+# with the value masked. Responses are kept byte for byte: they are the outlet's, not ours.
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+
+
+def _header_pairs(headers: object, *, mask_secrets: bool = False) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for name, values in headers.items():  # type: ignore[attr-defined]
+        text = name.decode("latin-1")
         for value in values:
-            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+            secret = mask_secrets and text.lower() in _SECRET_HEADERS
+            pairs.append((text, "***" if secret else value.decode("latin-1")))
     return pairs
 
 
@@ -131,9 +142,13 @@ class WarcArchiveMiddleware:
         try:
             self._record(exchange)
         except OSError as error:
-            # The crawl goes on; the gap in the archive is counted and logged, never silent.
+            # A gap in the archive (a full disk): counted, and the crawl stops, since every page it
+            # fetched from now on would be missing from the archive too.
             self.crawler.stats.inc_value("warc/write_errors")
             logger.error("cannot write %s to the WARC archive: %s", exchange.response_url, error)
+            from twisted.internet import reactor
+
+            reactor.callFromThread(stop_crawl, self.crawler, WRITE_FAILED, write_failed_cause("the WARC archive", error))
 
     def _record(self, exchange: _Exchange) -> None:
         writer = self.files.writer_for_next_record()
@@ -187,7 +202,7 @@ class _Exchange:
         return cls(
             request_url=request.url,
             request_line=f"{request.method} {target} HTTP/1.1",
-            request_headers=[("Host", parts.netloc), *_header_pairs(request.headers)],
+            request_headers=[("Host", parts.netloc.rsplit("@", 1)[-1]), *_header_pairs(request.headers, mask_secrets=True)],
             request_body=request.body or b"",
             response_url=response.url,
             status_line=f"{response.status} {_reason(response.status)}",

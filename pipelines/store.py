@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
+from pymongo.errors import ConnectionFailure
 from scrapy.exceptions import CloseSpider, NotConfigured
 from twisted.internet import task
 
@@ -33,6 +33,7 @@ from crawler.items import Article, Removal
 from crawler.outcome import CAUSE_STAT, STORE_UNAVAILABLE
 from crawler.serialize import to_jsonable
 from crawler.signals import not_an_article, story_removed
+from crawler.stop import WRITE_FAILED, stop_crawl, write_failed_cause
 from crawler.store import Store, StoreUnavailable, WriteReport, store_for
 
 if TYPE_CHECKING:
@@ -62,6 +63,32 @@ def write_items(store: Store, items: list[dict[str, Any]], now: datetime) -> Wri
         report.merge(store.mark_removed([strip_type(r) for r in removals], now))
     if others:
         report.merge(store.remember_other([strip_type(o) for o in others], now))
+    return report
+
+
+class StoreWideError(Exception):
+    """Every record of a batch failed on its own too: the store, not the records, is the problem."""
+
+
+def write_isolating(store: Store, items: list[dict[str, Any]], now: datetime) -> WriteReport:
+    """Write `items`; one that the store cannot take (too large, not encodable, refused by the
+    server) comes back in `report.refused` with the error, and never stops the others. Errors worth
+    waiting out (RETRYABLE) propagate; when every item fails alone, StoreWideError does."""
+    try:
+        return write_items(store, items, now)
+    except RETRYABLE:
+        raise
+    except Exception as error:  # noqa: BLE001 -- any error of one document must not block the batch
+        if len(items) == 1:
+            report = WriteReport()
+            report.refuse(items[0], f"{type(error).__name__}: {error}")
+            return report
+        first: BaseException = error
+    report = WriteReport()
+    for item in items:
+        report.merge(write_isolating(store, [item], now))
+    if len(report.refused) == len(items):
+        raise StoreWideError(f"every record failed: {first}") from first
     return report
 
 
@@ -98,6 +125,11 @@ class StorePipeline:
         self.failing = False
         self.spilled = 0
         self.timed_flushes: set[asyncio.Future[None]] = set()
+        self.quarantine_path = self.spill_path.with_name(self.spill_path.name.replace("spill-", "quarantine-", 1))
+        # After a full disk: records neither stored nor spilled (they stay in the journal for the next
+        # run), and those whose journal append failed as well (lost, and said so).
+        self.unsaved: list[dict[str, Any]] = []
+        self.unjournalled: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -113,7 +145,12 @@ class StorePipeline:
         self._hold({"type": "other", "url": url, "site": site, "reason": reason, "fetched_at": datetime.now(UTC).isoformat()})
 
     def _hold(self, record: dict[str, Any]) -> None:
-        self.journal.append(record)
+        try:
+            self.journal.append(record)
+        except OSError as error:
+            # Not durable until the store has it: the crawl stops before it fetches more of the same.
+            self.unjournalled.add(id(record))
+            stop_crawl(self.crawler, WRITE_FAILED, write_failed_cause("the journal", error))
         self.buffer.append(record)
 
     def open_spider(self) -> None:
@@ -138,15 +175,22 @@ class StorePipeline:
         self.flush_loop.start(self.flush_seconds, now=False)
 
     def _recover_orphan_journals(self) -> None:
-        """Store what crawls that died had parsed but not yet written (before this crawl starts)."""
+        """Store what crawls that died had parsed but not yet written (before this crawl starts).
+
+        Never a reason not to start: a torn line is skipped and counted, a record the store cannot
+        take is quarantined, and a store that fails now leaves the journal for the next run."""
         assert self.store is not None
         for path, handle in journal.claim_orphans(self.journal_dir):
-            records = journal.read(path)
+            records, torn = journal.read_counting(path)
+            if torn:
+                self.stats.inc_value("store/journal_torn_lines", torn)
             try:
-                report = write_items(self.store, records, datetime.now(UTC)) if records else WriteReport()
-            except Exception:
+                report = write_isolating(self.store, records, datetime.now(UTC)) if records else WriteReport()
+                self._quarantine(report.refused)
+            except (*RETRYABLE, StoreWideError, OSError) as error:
                 journal.release(handle, path, delete=False)
-                raise
+                logger.error("cannot store the %d records left in %s (%s); the next run tries again", len(records), path, error)
+                continue
             journal.release(handle, path, delete=True)
             self._count(report)
             self.stats.inc_value("store/recovered_from_journal", len(records))
@@ -172,14 +216,38 @@ class StorePipeline:
         self.in_flight[id(batch)] = batch
         try:
             report = await asyncio.wrap_future(self.executor.submit(self._write, batch))
+        except OSError as error:
+            # Neither stored nor spilled (the disk is full): still in the journal, which the next run
+            # stores first, except for records whose journal append had failed too.
+            del self.in_flight[id(batch)]
+            self._unsaved(batch, error)
+            return
         except BaseException:
             del self.in_flight[id(batch)]
             self.buffer[:0] = batch  # neither written nor spilled: still pending, still journalled
             raise
-        # Written or spilled: either way durable. The journal keeps the rest.
+        # Written, spilled or quarantined: either way durable. The journal keeps the rest.
         del self.in_flight[id(batch)]
-        self.journal.reset([r for pending in self.in_flight.values() for r in pending] + self.buffer)
+        self.unjournalled.difference_update(id(record) for record in batch)
+        try:
+            self.journal.reset([*self.unsaved, *(r for pending in self.in_flight.values() for r in pending), *self.buffer])
+        except OSError as error:
+            stop_crawl(self.crawler, WRITE_FAILED, write_failed_cause("the journal", error))
         self._count(report)
+
+    def _unsaved(self, batch: list[dict[str, Any]], error: OSError) -> None:
+        lost = [record for record in batch if id(record) in self.unjournalled]
+        self.unsaved.extend(record for record in batch if id(record) not in self.unjournalled)
+        self.stats.inc_value("store/unsaved", len(batch) - len(lost))
+        if lost:
+            self.stats.inc_value("store/not_kept", len(lost))
+            logger.error(
+                "%d items could be neither stored, spilled nor journalled; not stored, they are fetched again"
+                " by the next run: %s",
+                len(lost),
+                ", ".join(str(r.get("url")) for r in lost),
+            )
+        stop_crawl(self.crawler, WRITE_FAILED, write_failed_cause("the spill file", error))
 
     def _count(self, report: WriteReport) -> None:
         for (site, outcome), count in report.outcomes.items():
@@ -189,28 +257,44 @@ class StorePipeline:
             self.stats.inc_value("store/conflicts_retried", report.conflicts)
 
     def _write(self, batch: list[dict[str, Any]]) -> WriteReport:
-        """Runs in the store thread: write with retries, else spill."""
+        """Runs in the store thread: write with retries, else spill; quarantine what the store
+        refuses record by record. OSError (a full disk) propagates: nothing durable was made."""
         assert self.store is not None
         attempts = 1 if self.failing else self.retry_times + 1  # while the store is down, do not wait per batch
         for attempt in range(attempts):
             try:
-                report = write_items(self.store, batch, datetime.now(UTC))
+                report = write_isolating(self.store, batch, datetime.now(UTC))
             except RETRYABLE as error:
                 self.stats.inc_value("store/write_retries")
                 logger.warning("store write failed (attempt %d of %d): %s", attempt + 1, attempts, error)
                 if attempt + 1 < attempts:
                     time.sleep(min(self.retry_backoff * 2**attempt, 30.0))
-            except (BulkWriteError, PyMongoError, sqlite3.Error) as error:
+            except StoreWideError as error:
                 logger.error("store write failed and cannot be retried: %s", error)
                 break
             else:
                 if self.failing:
                     logger.info("store writes succeed again")
                 self.failing = False
+                self._quarantine(report.refused)
                 return report
         self.failing = True
         self._spill(batch)
         return WriteReport()
+
+    def _quarantine(self, refused: list[tuple[dict[str, Any], str]]) -> None:
+        """Records the store would not take, each kept with why, one line each; never retried
+        automatically (they would fail again), never silently dropped."""
+        if not refused:
+            return
+        self.quarantine_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.quarantine_path.open("a", encoding="utf-8") as out:
+            for record, reason in refused:
+                out.write(json.dumps({"reason": reason, "record": record}, ensure_ascii=False) + "\n")
+        for record, reason in refused:
+            self.stats.inc_value("store/quarantined")
+            self.stats.inc_value(f"site/{record.get('site', 'unknown')}/store/quarantined")
+            logger.error("not stored, kept in %s: %s (%s)", self.quarantine_path, record.get("url"), reason)
 
     def _spill(self, batch: list[dict[str, Any]]) -> None:
         self.spill_path.parent.mkdir(parents=True, exist_ok=True)
@@ -230,8 +314,16 @@ class StorePipeline:
         if self.timed_flushes:
             await asyncio.gather(*self.timed_flushes)
         self.executor.shutdown(wait=True)
-        if not self.buffer and not self.in_flight:
+        if not self.buffer and not self.in_flight and not self.unsaved:
             self.journal.close()
+        else:
+            # Kept for the next run, which stores it before it fetches anything.
+            self.journal.keep()
+            logger.error(
+                "%d items are not stored yet; they stay in %s and the next run stores them",
+                len(self.buffer) + len(self.unsaved) + sum(len(b) for b in self.in_flight.values()),
+                self.journal.path,
+            )
         if self.spilled:
             self.stats.set_value("store/spill_file", str(self.spill_path))
             logger.error(

@@ -25,8 +25,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import sites
 from crawler.extract import parse_response
+from crawler.guard import RefusedRequest
 from crawler.merge import merge_pages
-from crawler.middlewares import AlreadyStored
+from crawler.middlewares import AlreadyStored, RedirectLoop
 from crawler.offload import take_parsed
 from crawler.signals import not_an_article, story_removed
 from crawler.sites.base import ArticleResult, ListResult, OtherResult, ParseResult, StandardSite
@@ -52,6 +53,28 @@ PRIORITY_NEXT_LIST = -10
 
 def _stat_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+# Stat names are a fixed vocabulary: an error's message (which may hold a URL) never becomes one.
+_IGNORED_MESSAGES = (
+    ("robots.txt", "forbidden_by_robots_txt"),
+    ("max redirections", "max_redirections_reached"),
+    ("offsite", "offsite"),
+    ("DOWNLOAD_MAXSIZE", "too_large"),
+)
+
+
+def ignored_code(error: IgnoreRequest) -> str:
+    """The stat name for a request Scrapy or a middleware gave up on."""
+    if code := getattr(error, "code", None):
+        return str(code)
+    if isinstance(error, RedirectLoop):
+        return "redirect_loop"
+    message = str(error)
+    for fragment, code in _IGNORED_MESSAGES:
+        if fragment in message:
+            return code
+    return _stat_name(re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__))
 
 
 def _flag(value: str | None) -> bool:
@@ -122,6 +145,10 @@ class HeadlinesSpider(scrapy.Spider):
     def max_list_pages(self) -> int:
         return self.max_pages_arg or self.settings.getint("HEADLINES_MAX_LIST_PAGES", 5)
 
+    @property
+    def max_story_pages(self) -> int:
+        return self.settings.getint("HEADLINES_MAX_STORY_PAGES", 20)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         overrides = self.settings.getdict("HEADLINES_START_URLS")
         self.logger.info("outlets: %s", ", ".join(site.key for site in self.sites))
@@ -169,11 +196,18 @@ class HeadlinesSpider(scrapy.Spider):
             meta={"download_slot": site, "headlines_kind": kind},
         )
 
-    @staticmethod
-    def _parsed(response: Response, site: str) -> ParseResult:
-        """What an extraction worker made of the page (crawler/offload.py), else a parse here."""
+    def _parsed(self, response: Response, site: str) -> ParseResult:
+        """What an extraction worker made of the page (crawler/offload.py), else a parse here. A
+        parser that fails on a page is a bug to fix, not a reason to stop the crawl: the page is
+        counted (pages/other/parser_error) and logged with its traceback."""
         parsed = take_parsed(response)
-        return parsed if parsed is not None else parse_response(response, site)
+        if parsed is not None:
+            return parsed
+        try:
+            return parse_response(response, site)
+        except Exception as error:
+            self.logger.exception("the %s parser failed on %s", site, response.url)
+            return OtherResult(f"the parser failed: {type(error).__name__}: {error}", "parser_error")
 
     def _count(self, site: str, what: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"site/{site}/{what}", count)
@@ -184,7 +218,7 @@ class HeadlinesSpider(scrapy.Spider):
             yield from self._article(result, site)
             return
         if isinstance(result, OtherResult):
-            self._count(site, f"pages/other/{_stat_name(result.reason)}")
+            self._count(site, f"pages/other/{result.code}")
             self.logger.warning("not a list page (%s): %s", result.reason, response.url)
             return
         self._count(site, "pages/list")
@@ -211,17 +245,28 @@ class HeadlinesSpider(scrapy.Spider):
         elif isinstance(result, ListResult):
             self._count(site, "pages/list_at_article_url")
         else:
-            self._count(site, f"pages/other/{_stat_name(result.reason)}")
+            self._count(site, f"pages/other/{result.code}")
             self.logger.info("skipped (%s): %s", result.reason, response.url)
             self.crawler.signals.send_catch_log(not_an_article, url=response.url, site=site, reason=result.reason)
 
     def _article(self, result: ArticleResult, site: str) -> Iterator[scrapy.Request | Article]:
         self._count(site, "pages/article")
-        if result.more_pages:
-            yield self._next_page([result.item], result.more_pages, site)
-        else:
-            self._count(site, "items")
-            yield result.item
+        yield from self._continue_story([result.item], result.more_pages, site)
+
+    def _continue_story(self, pages: list[Article], remaining: list[str], site: str) -> Iterator[scrapy.Request | Article]:
+        """The next page of a story, or the story merged: at most HEADLINES_MAX_STORY_PAGES pages,
+        since a pager that never ends (or a hostile one) would grow one item without bound."""
+        if remaining and len(pages) >= self.max_story_pages:
+            pages[0].warnings.append(
+                f"pages: stopped after {len(pages)} pages (HEADLINES_MAX_STORY_PAGES); {len(remaining)} more not fetched"
+            )
+            self._count(site, "pages/story_page_cap")
+            remaining = []
+        if remaining:
+            yield self._next_page(pages, remaining, site)
+            return
+        self._count(site, "items")
+        yield merge_pages(pages) if len(pages) > 1 else pages[0]
 
     def _next_page(self, pages: list[Article], remaining: list[str], site: str) -> scrapy.Request:
         request = self._request(
@@ -241,18 +286,14 @@ class HeadlinesSpider(scrapy.Spider):
             remaining = [u for u in dict.fromkeys([*remaining, *result.more_pages]) if u not in fetched]
         else:
             pages[0].warnings.append(f"pages: {response.url} is not a page of this story ({result.kind})")
-        if remaining:
-            yield self._next_page(pages, remaining, site)
-            return
-        self._count(site, "items")
-        yield merge_pages(pages)
+        yield from self._continue_story(pages, remaining, site)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "unknown")
         error = failure.value
-        if isinstance(error, AlreadyStored):
-            return  # counted by the middleware
+        if isinstance(error, AlreadyStored | RefusedRequest):
+            return  # counted by the middleware that refused it
         if isinstance(error, HttpError):
             status = error.response.status
             self._count(site, f"errors/http_{status}")
@@ -261,7 +302,7 @@ class HeadlinesSpider(scrapy.Spider):
                 # The store marks a stored story removed; an unknown URL is only counted.
                 self.crawler.signals.send_catch_log(story_removed, url=request.url, site=site, status=status)
         elif isinstance(error, IgnoreRequest):
-            self._count(site, f"ignored/{_stat_name(str(error))[:60]}")
+            self._count(site, f"ignored/{ignored_code(error)}")
         else:
             self._count(site, f"errors/{type(error).__name__}")
             self.logger.warning("failed (%s): %s", failure.getErrorMessage(), request.url)

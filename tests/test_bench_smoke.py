@@ -43,11 +43,13 @@ def test_crawl_bench_compares_with_bare_scrapy_and_reruns_without_article_reques
 
 
 def test_extract_bench_times_every_contender() -> None:
-    out = run_bench("bench.extract_bench", "--repeat", "1", "--synthetic", "10")
+    out = run_bench("bench.extract_bench", "--repeat", "1", "--synthetic", "10", "--huge", "1000,60000")
     for page_set in ("fixtures", "synthetic"):
         assert re.search(rf"^{page_set}: \d+ pages", out, re.MULTILINE), out
     for contender in ("lxml.html.fromstring", "headlines parse_page", "trafilatura.extract"):
         assert len(re.findall(rf"^  {re.escape(contender)}\s+\d+\.\d+ ms/page", out, re.MULTILINE)) == 2, out
+    rows = re.findall(r"^\s+(\d+)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\w+)\s+[\d.]+\s+[\d.]+ µs$", out, re.MULTILINE)
+    assert rows == [("1000", "article"), ("60000", "too_large")], out
 
 
 def test_store_bench_compares_the_store_with_insert_many(mongo_server: MongoServer) -> None:

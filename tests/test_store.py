@@ -407,3 +407,52 @@ def test_an_edited_caption_alone_is_a_revision(store: Store) -> None:
     assert doc is not None
     assert doc["revisions"][0]["changed"] == ["captions"]
     assert doc["photos"][0]["caption"] == photos[0]["caption"]
+
+
+def _big_body(original: dict[str, Any], marker: str, paragraphs: int = 40) -> dict[str, list[str]]:
+    body = deepcopy(original["body"])
+    body["zh"] = [f"{marker}第{n}段：" + "国家主席习近平会见白俄罗斯总统卢卡申科。" * 20 for n in range(paragraphs)]
+    return body
+
+
+def test_a_story_over_the_size_budget_moves_its_oldest_revisions_to_its_history(store: Store) -> None:
+    store.document_budget = 120_000  # type: ignore[attr-defined]  # MongoDB's limit, scaled down
+    original = item("article_xitheory_seed", body=_big_body(item("article_xitheory_seed"), "初稿"))
+    store.write([original], T0)
+    for day in range(1, 4):
+        when = T0 + timedelta(days=day)
+        edited = item("article_xitheory_seed", at=when, body=_big_body(original, f"第{day}稿"))
+        assert outcomes(store.write([edited], when)) == {"updated": 1}
+    doc = store.get(original["key"])
+    assert doc is not None
+    assert doc["revision"] == 4
+    assert len(json.dumps(doc, default=str, ensure_ascii=False).encode()) < 120_000
+    moved = [r for r in doc["revisions"] if r.get("previous_moved")]
+    assert moved and all(r["previous"] is None for r in moved)
+    assert [r["revision"] for r in doc["revisions"]] == [1, 2, 3]  # every revision is still listed
+    history = store.history(original["key"])
+    assert [h["revision"] for h in history] == [r["revision"] for r in moved]
+    assert history[0]["previous"]["body"]["zh"][0].startswith("初稿第0段")
+
+
+def test_a_story_too_large_on_its_own_is_refused_and_the_rest_of_its_batch_is_stored(store: Store) -> None:
+    store.document_budget = 120_000  # type: ignore[attr-defined]
+    huge = item("article_xitheory_seed", body=_big_body(item("article_xitheory_seed"), "长文", paragraphs=400))
+    fine = item("article_news_2022_template")
+    report = store.write([huge, fine], T0)
+    assert outcomes(report) == {"inserted": 1}
+    ((refused, reason),) = report.refused
+    assert refused["key"] == huge["key"] and "without its history; the limit is 120000" in reason
+    assert store.get(huge["key"]) is None and store.get(fine["key"]) is not None
+    assert store.fetched(huge["url"]) is None  # not remembered: a later run fetches it again
+
+
+def test_a_record_the_store_cannot_encode_is_refused_alone(store: Store) -> None:
+    from pipelines.store import write_isolating
+
+    broken = item("article_xitheory_seed", section={"not", "encodable"})  # a set: neither JSON nor BSON
+    fine = item("article_news_2022_template")
+    report = write_isolating(store, [dict(broken, type="article"), dict(fine, type="article")], T0)
+    assert outcomes(report) == {"inserted": 1}
+    assert [record["key"] for record, _ in report.refused] == [broken["key"]]
+    assert store.get(fine["key"]) is not None

@@ -40,6 +40,9 @@ class ListResult:
 @dataclass(frozen=True)
 class OtherResult:
     reason: str
+    """What the page is, for people: "soft 404 (error page served as 200)"."""
+    code: str = "other"
+    """The same as a fixed stat name (pages/other/<code>): soft_404, no_article_text, too_large …"""
     kind: Literal["other"] = "other"
 
 
@@ -257,19 +260,19 @@ class ArticleLayout:
     def to_result(self) -> ArticleResult | OtherResult:
         blocks = self.blocks()
         if blocks is None:
-            return OtherResult("no article body")
+            return OtherResult("no article body", "no_article_body")
         title = self.title()
         assembled = assemble(blocks, page_title=title or None, boilerplate=self.boilerplate, junk_image=self.is_junk_image)
         text_length = sum(len(p) for paragraphs in assembled.body.values() for p in paragraphs)
         page_title = title or clean_text(self.first("title::text"))
         if not assembled.body and not any(p.caption for p in assembled.photos):
             if _SOFT_404.search(page_title):
-                return OtherResult("soft 404 (error page served as 200)")
-            return OtherResult("no article text")
+                return OtherResult("soft 404 (error page served as 200)", "soft_404")
+            return OtherResult("no article text", "no_article_text")
         # An error page served as 200 says so in a line or two; a story that mentions "404" is long.
         short_text = " ".join([page_title, *(p for ps in assembled.body.values() for p in ps)])
         if text_length < 200 and _SOFT_404.search(short_text):
-            return OtherResult("soft 404 (error page served as 200)")
+            return OtherResult("soft 404 (error page served as 200)", "soft_404")
         fields = self.fields()
         main_lang = detect_language(title) if title else (assembled.languages[0] if assembled.languages else None)
         bylines = dedupe(self.field_bylines(fields, main_lang) + self.credit_bylines(main_lang) + assembled.bylines)
@@ -433,7 +436,7 @@ class StandardSite(Site):
             return generic
         if self.is_list_url(response.url):
             return self.parse_list(response)
-        return OtherResult(f"not an article or list URL of {self.key}")
+        return OtherResult(f"not an article or list URL of {self.key}", "not_article_or_list_url")
 
     def parse_list(self, response: TextResponse) -> ListResult:
         selector = response.selector

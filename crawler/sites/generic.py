@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 from crawler.blocks import BLOCK_TAGS, SKIP_TAGS, element_text
 from crawler.bylines import Field, parse_fields
 from crawler.dates import FoundTime, find_best_time, find_time
+from crawler.selectors import select_xpath
 from crawler.sites.base import ArticleLayout, ArticleResult, ListResult, OtherResult, ParseResult, absolute_links, unique
 from crawler.text import clean_text, detect_language, han_count
 from crawler.urls import host_of
+from crawler.values import as_text
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -94,7 +96,9 @@ class GenericArticle(ArticleLayout):
 
     def _find_title(self) -> str:
         page_title = clean_text(self.first("title::text"))
-        declared = self.ld.get("headline") or _meta(self.selector, "og:title", "twitter:title", "ArticleTitle")
+        declared = clean_text(as_text(self.ld.get("headline"))) or _meta(
+            self.selector, "og:title", "twitter:title", "ArticleTitle"
+        )
         headings = []
         for node in self.selector.xpath("//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')][not(self::title)]"):
             text = element_text(node.root)
@@ -193,7 +197,7 @@ class GenericArticle(ArticleLayout):
         visible = find_best_time([f.value for f in fields if f.kind == "time"] + self.info_texts())
         if visible is not None and visible.precision != "day":
             return visible
-        declared = self.ld.get("datePublished") or _meta(
+        declared = as_text(self.ld.get("datePublished")) or _meta(
             self.selector,
             "article:published_time",
             "og:article:published_time",
@@ -205,8 +209,10 @@ class GenericArticle(ArticleLayout):
         found = find_time(declared) if declared else None
         best = find_best_time([t for t in (visible.raw if visible else "", found.raw if found else "") if t])
         if best is None:
-            # Last resort: the first time printed anywhere near the top of the page.
-            best = find_time(clean_text(" ".join(self.selector.xpath("//body//text()[not(ancestor::script)]").getall()))[:3000])
+            # Last resort: the first time printed anywhere near the top of the page (its first few
+            # hundred text nodes: never the whole of a huge page).
+            top = select_xpath(self.selector, "//body//text()[not(ancestor::script)][position() <= 400]")
+            best = find_time(clean_text(" ".join(top))[:3000])
         return best
 
     def source(self, fields: list[Field]) -> str | None:
@@ -222,12 +228,10 @@ class GenericArticle(ArticleLayout):
 
         body = self.body_element()
         found = []
-        after = False
-        for node in self.selector.root.iter():
-            if node is body:
-                after = True
-                continue
-            if not after or not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
+        # The elements after the body (not inside it), in page order; the credit lines are near it.
+        following = select_xpath(body, "following::*[position() <= 300]") if body is not None else []
+        for node in following:
+            if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
                 continue
             text = element_text(node, " ")
             if 2 < len(text) <= 60 and (credits := body_credit_line(text, detect_language(text) or lang)):
@@ -269,7 +273,7 @@ def generic_parse(site: Site, response: TextResponse) -> ParseResult:
     links = generic_article_links(response.selector, response.url)
     if len(links) >= 5:
         return ListResult(articles=links, next=[])
-    return article if isinstance(article, OtherResult) else OtherResult("too little text for an article")
+    return article if isinstance(article, OtherResult) else OtherResult("too little text for an article", "too_little_text")
 
 
 def generic_article_links(selector: Selector, url: str) -> list[str]:

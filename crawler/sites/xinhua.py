@@ -21,6 +21,7 @@ from crawler.dates import FoundTime, find_time
 from crawler.selectors import exists
 from crawler.sites.base import ArticleLayout, ListResult, StandardSite, absolute_links, unique
 from crawler.text import clean_text, zh_variants
+from crawler.values import as_url
 
 if TYPE_CHECKING:
     from parsel import Selector
@@ -191,6 +192,7 @@ class Xinhua(StandardSite):
             data = json.loads(response.text)
         except ValueError:
             return ListResult(articles=[], next=[])
-        entries = data.get("datasource", []) if isinstance(data, dict) else []
-        links = [urljoin(response.url, e.get("publishUrl", "")) for e in entries if isinstance(e, dict) and e.get("publishUrl")]
+        entries = data.get("datasource") if isinstance(data, dict) else None
+        entries = entries if isinstance(entries, list) else []
+        links = [urljoin(response.url, url) for e in entries if isinstance(e, dict) and (url := as_url(e.get("publishUrl")))]
         return ListResult(articles=unique([self.first_page_url(u) for u in links if self.is_article_url(u)]), next=[])

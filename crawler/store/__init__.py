@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 
 from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
+from crawler.store.documents import DOCUMENT_BUDGET
 from crawler.store.mongo import MongoStore
 from crawler.store.sqlite import EmbeddedStore
 
@@ -43,8 +44,12 @@ def build_store(settings: BaseSettings) -> Store:
             collection=settings.get("MONGO_COLLECTION", "articles"),
             runs_collection=settings.get("MONGO_RUNS_COLLECTION", "runs"),
             server_timeout_ms=settings.getint("MONGO_SERVER_TIMEOUT_MS", 5000),
+            document_budget=settings.getint("STORE_DOCUMENT_BUDGET", DOCUMENT_BUDGET),
         )
-    return EmbeddedStore(settings.get("EMBEDDED_STORE_PATH", "data/headlines.sqlite3"))
+    return EmbeddedStore(
+        settings.get("EMBEDDED_STORE_PATH", "data/headlines.sqlite3"),
+        document_budget=settings.getint("STORE_DOCUMENT_BUDGET", DOCUMENT_BUDGET),
+    )
 
 
 def open_store(settings: BaseSettings) -> Store:

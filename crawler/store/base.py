@@ -23,13 +23,20 @@ class WriteReport:
     """(site, outcome) -> count; outcomes: inserted, updated, unchanged, variant, removed, removal_unknown."""
     conflicts: int = 0
     """Writes retried because another writer changed the document in between."""
+    refused: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    """Items the store could not keep, each with why (a story over the size budget): the others of
+    the batch are written all the same, and the caller quarantines these."""
 
     def add(self, site: str, outcome: str, count: int = 1) -> None:
         self.outcomes[(site, outcome)] += count
 
+    def refuse(self, item: dict[str, Any], reason: str) -> None:
+        self.refused.append((item, reason))
+
     def merge(self, other: WriteReport) -> None:
         self.outcomes.update(other.outcomes)
         self.conflicts += other.conflicts
+        self.refused.extend(other.refused)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,11 @@ class Store(ABC):
 
     @abstractmethod
     def get(self, key: str) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    def history(self, key: str) -> list[dict[str, Any]]:
+        """Revisions of a story moved out of its document to keep it under the size budget
+        (crawler.store.documents.fit_budget), oldest first."""
 
     @abstractmethod
     def documents(self) -> Iterator[dict[str, Any]]:

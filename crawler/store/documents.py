@@ -24,6 +24,8 @@ from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import bson
+
 from crawler.text import fold_chars, fold_for_hash
 from crawler.urls import unwrap_gateway
 
@@ -218,6 +220,48 @@ def merge(existing: dict[str, Any] | None, item: dict[str, Any], now: datetime) 
     doc["fingerprint"] = incoming_fp
     doc["revision"] = int(existing.get("revision", 1)) + 1
     return "updated", doc
+
+
+# MongoDB refuses documents over 16 MiB, and a story that grows past it (long pages, many pages,
+# variants, revisions) would otherwise fail every write of it from then on. Half of that is the budget.
+DOCUMENT_BUDGET = 8 * 1024 * 1024
+
+
+class DocumentTooLarge(ValueError):
+    """A story's current content alone is over the budget: it cannot be stored as one document."""
+
+
+def encoded_size(doc: dict[str, Any]) -> int:
+    """The document's size as MongoDB counts it (BSON), whichever store keeps it."""
+    return len(bson.encode(doc))
+
+
+def fit_budget(doc: dict[str, Any], budget: int = DOCUMENT_BUDGET) -> list[dict[str, Any]]:
+    """Keep `doc` under `budget` bytes: while it is over, the oldest revision's replaced content
+    moves out to a history record (`{_id: "<key>:<revision>", key, revision, replaced_at, previous}`,
+    returned for the store to keep beside the story), and the revision keeps a marker
+    (`previous: None, previous_moved: True`), never silently dropped. Raises DocumentTooLarge
+    when the current content alone is over the budget."""
+    if encoded_size(doc) <= budget:
+        return []
+    moved: list[dict[str, Any]] = []
+    for revision in doc.get("revisions") or []:
+        if revision.get("previous") is None:
+            continue
+        moved.append(
+            {
+                "_id": f"{doc['_id']}:{revision.get('revision')}",
+                "key": doc["_id"],
+                "revision": revision.get("revision"),
+                "replaced_at": revision.get("replaced_at"),
+                "previous": revision["previous"],
+            }
+        )
+        revision["previous"] = None
+        revision["previous_moved"] = True
+        if encoded_size(doc) <= budget:
+            return moved
+    raise DocumentTooLarge(f"the story {doc['_id']} is {encoded_size(doc)} bytes without its history; the limit is {budget}")
 
 
 def removed(existing: dict[str, Any], status: int, now: datetime) -> dict[str, Any] | None:

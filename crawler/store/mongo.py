@@ -29,7 +29,16 @@ from pymongo.errors import BulkWriteError, ConfigurationError, DuplicateKeyError
 from pymongo.write_concern import WriteConcern
 
 from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
-from crawler.store.documents import item_urls, merge, new_document, removed, seen_at
+from crawler.store.documents import (
+    DOCUMENT_BUDGET,
+    DocumentTooLarge,
+    fit_budget,
+    item_urls,
+    merge,
+    new_document,
+    removed,
+    seen_at,
+)
 from crawler.store.secrets import redact
 
 if TYPE_CHECKING:
@@ -55,8 +64,11 @@ class MongoStore(Store):
         collection: str = "articles",
         runs_collection: str = "runs",
         server_timeout_ms: int = 5000,
+        *,
+        document_budget: int = DOCUMENT_BUDGET,
     ) -> None:
         self.uri = uri
+        self.document_budget = document_budget
         self.database_name = database
         self.names = {
             "articles": collection,
@@ -64,6 +76,7 @@ class MongoStore(Store):
             "hashes": f"{collection}_hashes",
             "runs": runs_collection,
             "claims": f"{collection}_claims",
+            "history": f"{collection}_history",
         }
         self.server_timeout_ms = server_timeout_ms
         self.client: pymongo.MongoClient[dict[str, Any]] | None = None
@@ -129,7 +142,9 @@ class MongoStore(Store):
             pending = self._update_existing(articles, {k: by_key[k] for k in pending}, now, report, changed_hashes)
         if pending:
             raise StoreUnavailable(f"{len(pending)} stories kept changing under concurrent writers: {sorted(pending)[:5]}")
-        self._remember_urls(items, now)
+        # A refused story is not stored: its URL is not remembered, so a later run fetches it again.
+        refused = {item["key"] for item, _ in report.refused}
+        self._remember_urls([item for item in items if item["key"] not in refused], now)
         self._link_duplicates(articles, changed_hashes)
         return report
 
@@ -142,8 +157,18 @@ class MongoStore(Store):
         changed_hashes: dict[str, str],
     ) -> set[str]:
         """Insert every story as new; return the keys that already existed."""
-        keys = list(by_key)
-        documents = [new_document(by_key[k], seen_at(by_key[k], now)) for k in keys]
+        keys, documents = [], []
+        for key, item in by_key.items():
+            document = new_document(item, seen_at(item, now))
+            try:
+                fit_budget(document, self.document_budget)  # a new story has no history to move
+            except DocumentTooLarge as error:
+                report.refuse(item, str(error))
+                continue
+            keys.append(key)
+            documents.append(document)
+        if not documents:
+            return set()
         try:
             articles.bulk_write([InsertOne(doc) for doc in documents], ordered=False)
             existing: set[str] = set()
@@ -178,6 +203,13 @@ class MongoStore(Store):
             stored = current.get(key)
             when = seen_at(item, now)
             outcome, doc = merge(stored, item, when)
+            try:
+                history = fit_budget(doc, self.document_budget)
+            except DocumentTooLarge as error:
+                report.refuse(item, str(error))
+                continue
+            if history:
+                self._keep_history(history)
             if stored is None:  # deleted meanwhile: store it again
                 try:
                     articles.insert_one(doc)
@@ -212,6 +244,12 @@ class MongoStore(Store):
             report.add(item["site"], outcome)
         report.conflicts += len(lost)
         return lost
+
+    def _keep_history(self, records: list[dict[str, Any]]) -> None:
+        """Revisions moved out of a story to keep it under the budget (documents.fit_budget)."""
+        history = self._collection("history")
+        for record in records:
+            history.replace_one({"_id": record["_id"]}, record, upsert=True)
 
     def _claim(self, key: str, version: int) -> bool:
         """Reserve the right to write `version` of a story (see the module docstring)."""
@@ -334,6 +372,9 @@ class MongoStore(Store):
 
     def get(self, key: str) -> dict[str, Any] | None:
         return self._collection("articles").find_one({"_id": key})
+
+    def history(self, key: str) -> list[dict[str, Any]]:
+        return list(self._collection("history").find({"key": key}).sort("revision", pymongo.ASCENDING))
 
     def documents(self) -> Iterator[dict[str, Any]]:
         yield from self._collection("articles").find().sort("_id", pymongo.ASCENDING)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
-from crawler.store.documents import item_urls, merge, removed, seen_at
+from crawler.store.documents import DOCUMENT_BUDGET, DocumentTooLarge, fit_budget, item_urls, merge, removed, seen_at
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,6 +39,12 @@ CREATE TABLE IF NOT EXISTS article_urls (
     reason TEXT,
     first_fetched_at TEXT NOT NULL,
     last_fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_history (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    revision INTEGER,
+    doc TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
@@ -65,8 +71,9 @@ def _iso(value: datetime) -> str:
 class EmbeddedStore(Store):
     kind = "embedded"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, document_budget: int = DOCUMENT_BUDGET) -> None:
         self.path = Path(path)
+        self.document_budget = document_budget
         self.connection: sqlite3.Connection | None = None
         # The pipeline writes from a worker thread while the incremental middleware reads from another.
         self.lock = threading.RLock()
@@ -129,6 +136,16 @@ class EmbeddedStore(Store):
                 for item in items:
                     when = seen_at(item, now)
                     outcome, doc = merge(self._load(item["key"]), item, when)
+                    try:
+                        history = fit_budget(doc, self.document_budget)
+                    except DocumentTooLarge as error:
+                        report.refuse(item, str(error))
+                        continue
+                    for record in history:
+                        self.db.execute(
+                            "INSERT OR REPLACE INTO article_history (id, key, revision, doc) VALUES (?, ?, ?, ?)",
+                            (record["_id"], record["key"], record["revision"], _encode(record)),
+                        )
                     self._save(doc)
                     if outcome in ("inserted", "updated"):
                         changed[doc["_id"]] = doc["content_hash"]
@@ -143,7 +160,9 @@ class EmbeddedStore(Store):
                 self._link_duplicates(changed)
                 self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                # A full disk can end the transaction itself: a ROLLBACK then would hide the cause.
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
                 raise
         return report
 
@@ -201,7 +220,9 @@ class EmbeddedStore(Store):
                         report.add(removal["site"], "removed")
                 self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                # A full disk can end the transaction itself: a ROLLBACK then would hide the cause.
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
                 raise
         return report
 
@@ -224,6 +245,11 @@ class EmbeddedStore(Store):
     def get(self, key: str) -> dict[str, Any] | None:
         with self.lock:
             return self._load(key)
+
+    def history(self, key: str) -> list[dict[str, Any]]:
+        with self.lock:
+            rows = self.db.execute("SELECT doc FROM article_history WHERE key = ? ORDER BY revision", (key,)).fetchall()
+        return [json.loads(doc) for (doc,) in rows]
 
     def documents(self) -> Iterator[dict[str, Any]]:
         with self.lock:
