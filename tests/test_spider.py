@@ -120,3 +120,19 @@ def test_no_callback_is_a_generator_that_returns_a_value(callback: str) -> None:
 
     function = getattr(HeadlinesSpider, callback)
     assert not is_generator_with_return_value(function)
+
+
+def test_a_parser_that_fails_on_a_page_is_counted_and_the_crawl_goes_on(
+    spider: HeadlinesSpider, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import spiders.headlines
+
+    def broken(response: Any, site: str | None = None) -> Any:
+        raise TypeError("'int' object is not subscriptable")
+
+    monkeypatch.setattr(spiders.headlines, "parse_response", broken)
+    page = response("article_xitheory_seed")
+    assert list(spider.parse_article(page, site="chinacomcn")) == []
+    assert list(spider.parse_list(page, site="chinacomcn", list_page=1)) == []
+    assert spider.crawler.stats.get_value("site/chinacomcn/pages/other/parser_error") == 2
+    assert "the chinacomcn parser failed on http://xitheory.china.com.cn/2025-06/05/content_117911710.htm" in caplog.text

@@ -115,7 +115,7 @@ class MongoStore(Store):
                 self.client = None
             # pymongo messages name hosts, never credentials; the URI is redacted. A server
             # selection timeout appends the whole topology description: the first part says it.
-            message = str(error).split(", Timeout: ")[0].split(" (configured timeouts")[0]
+            message = str(error).split(", Timeout: ")[0].split(" (configured timeouts")[0].replace(self.uri, redact(self.uri))
             raise StoreUnavailable(f"cannot use {self.describe()}: {type(error).__name__}: {message}") from None
 
     def close(self) -> None:
