@@ -7,4 +7,4 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_ITEMS = 1
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-EXTENSIONS = {"crawler.extensions.StatsFile": 500}
+EXTENSIONS = {"crawler.runtime.extensions.StatsFile": 500}

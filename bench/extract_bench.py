@@ -15,7 +15,7 @@ by the machine). Printed per set: total milliseconds per page for
                          >= 10x faster)
 
 and, for pages of 10 000, 100 000 and 1 000 000 paragraphs (`--huge`), the seconds each takes: the
-bound (crawler.extract.MAX_ELEMENTS) refuses the two large ones after lxml's parse; without it the
+bound (crawler.extraction.decoding.MAX_ELEMENTS) refuses the two large ones after lxml's parse; without it the
 time per paragraph stays flat, extraction being linear in the page's size.
 """
 
@@ -32,7 +32,7 @@ import lxml.html
 from scrapy.http import HtmlResponse
 
 from bench.sitegen import VirtualSite
-from crawler.extract import parse_page
+from crawler.parse import parse_page
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -119,8 +119,9 @@ def huge_page(paragraphs: int) -> Page:
 def report_huge(sizes: list[int]) -> None:
     """Seconds per page against its paragraph count: with the default bound (a page past
     MAX_ELEMENTS is refused after the parse) and without it (every paragraph read)."""
-    from crawler.extract import MAX_ELEMENTS, parse_response
-    from crawler.extract import build_response as response_of
+    from crawler.extraction.decoding import MAX_ELEMENTS
+    from crawler.parse import build_response as response_of
+    from crawler.parse import parse_response
 
     print(f"huge pages: seconds per page (bound: {MAX_ELEMENTS} elements)")
     print(

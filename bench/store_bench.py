@@ -26,8 +26,8 @@ import pymongo
 from itemadapter import ItemAdapter
 
 from bench.sitegen import article_html, article_url
-from crawler.extract import parse_page
-from crawler.sites.base import ArticleResult
+from crawler.extraction.results import ArticleResult
+from crawler.parse import parse_page
 from crawler.store import EmbeddedStore, MongoStore
 from crawler.store.documents import content_hash, new_document
 from tests.servers import start_server

@@ -32,7 +32,7 @@ DOWNLOAD_SLOTS: dict[str, dict[str, float]] = {}
 COOKIES_ENABLED = False
 
 # Names that resolve to private, loopback or link-local addresses are refused (crawler/guard.py).
-TWISTED_DNS_RESOLVER = "crawler.guard.PublicOnlyResolver"
+TWISTED_DNS_RESOLVER = "crawler.runtime.guard.PublicOnlyResolver"
 
 # --- Robustness ---
 DOWNLOAD_TIMEOUT = 30
@@ -44,7 +44,7 @@ REDIRECT_MAX_TIMES = 5
 
 # --- The crawl ---
 # In-run de-duplication, kept across a stop and its continuation only (see crawler/dupefilter.py).
-DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
+DUPEFILTER_CLASS = "crawler.runtime.dupefilter.RunDupeFilter"
 # How many pages of each headline list to read per run; cron runs need only the newest pages.
 HEADLINES_MAX_LIST_PAGES = 5
 # A story printed over more pages than this is stored with its first ones and a warning: a pager that
@@ -95,23 +95,23 @@ RECHECK_WINDOW = "3d"  # ... but only stories first fetched within this window
 MISSING_RETRY_AFTER = "1d"  # an article link that answered 404 is tried again after this
 DOWNLOADER_MIDDLEWARES = {
     # First to see a request: only an outlet's own hosts are ever fetched (crawler/guard.py).
-    "crawler.guard.OutletGuardMiddleware": 10,
+    "crawler.runtime.guard.OutletGuardMiddleware": 10,
     # Last to see a response: only pages that reached the spider are parsed in a worker.
-    "crawler.offload.ExtractionOffloadMiddleware": 40,
-    "crawler.middlewares.SkipStoredMiddleware": 50,
+    "crawler.runtime.offload.ExtractionOffloadMiddleware": 40,
+    "crawler.runtime.middlewares.SkipStoredMiddleware": 50,
     # robots.txt, Crawl-delay included (Scrapy's own middleware ignores it).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.politeness.PoliteRobotsTxtMiddleware": 100,
+    "crawler.runtime.politeness.PoliteRobotsTxtMiddleware": 100,
     # Before Scrapy's RedirectMiddleware (600) in response order: a loop is an error, not a silent drop,
     # and a redirect off the outlet is refused and counted (crawler/guard.py).
-    "crawler.middlewares.RedirectLoopMiddleware": 650,
-    "crawler.guard.RedirectGuardMiddleware": 660,
+    "crawler.runtime.middlewares.RedirectLoopMiddleware": 650,
+    "crawler.runtime.guard.RedirectGuardMiddleware": 660,
     # Next to the downloader: sees every exchange as it happened (3xx, 5xx, compressed bodies).
-    "crawler.warc.WarcArchiveMiddleware": 880,
+    "crawler.runtime.warc.WarcArchiveMiddleware": 880,
 }
-ADDONS = {"crawler.addons.HeadlinesAddon": 0}
+ADDONS = {"crawler.runtime.addons.HeadlinesAddon": 0}
 # `scrapy crawl` with exit statuses that say whether the run achieved anything (crawler/commands/crawl.py).
-COMMANDS_MODULE = "crawler.commands"
+COMMANDS_MODULE = "crawler.runtime.commands"
 # Worker processes that parse pages (crawler/offload.py); 0 parses on the reactor thread. Worth it
 # when the crawl is CPU-bound (backfills, benchmarks), not behind politeness delays.
 EXTRACT_PROCESSES = int(os.environ.get("EXTRACT_PROCESSES", "0"))
@@ -138,17 +138,17 @@ HEALTH_MIN_HISTORY = 3  # earlier runs needed before counts and field coverage a
 # --- Output and logs ---
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-LOG_FORMATTER = "crawler.logformatter.HeadlinesLogFormatter"
+LOG_FORMATTER = "crawler.runtime.logformatter.HeadlinesLogFormatter"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 opens a code-executing HTTP listener by default; a cron crawler needs none
 
 # --- Extensions ---
 EXTENSIONS = {
-    "crawler.extensions.RunVerdict": 490,  # failed / stopped / finished, and why (crawler/outcome.py)
-    "crawler.extensions.StatsFile": 500,
-    "crawler.extensions.RunRecorder": 510,
-    "crawler.jobdir.JobDirGuard": 520,  # a killed run's torn disk queue is not resumed
-    "crawler.extensions.GarbageCollectorTuning": 530,
+    "crawler.runtime.extensions.RunVerdict": 490,  # failed / stopped / finished, and why (crawler/outcome.py)
+    "crawler.runtime.extensions.StatsFile": 500,
+    "crawler.runtime.extensions.RunRecorder": 510,
+    "crawler.runtime.jobdir.JobDirGuard": 520,  # a killed run's torn disk queue is not resumed
+    "crawler.runtime.extensions.GarbageCollectorTuning": 530,
 }
 GC_GEN0_THRESHOLD = 10_000  # see GarbageCollectorTuning; 0 keeps Python's 700
 STATS_FILE = os.environ.get("STATS_FILE", "")  # final stats as JSON, when set

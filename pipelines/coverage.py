@@ -1,7 +1,7 @@
 """CoveragePipeline: per outlet, how many stored-bound articles carry each field.
 
 The counts (`site/<key>/articles`, `site/<key>/coverage/<field>`) reach the runs collection with the
-other stats; crawler.health compares their shares with recent runs to notice a template change that
+other stats; crawler.runtime.health compares their shares with recent runs to notice a template change that
 empties bodies or drops editors long before anyone reads the data.
 """
 
@@ -11,41 +11,11 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import Article
+from crawler.runtime.health import article_fields
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-
-# Per-article fields: the share of articles that have them.
-ARTICLE_FIELDS = (
-    "title",
-    "body_zh",
-    "body_en",
-    "photos",
-    "editor",
-    "reporter_or_author",
-    "source",
-    "published_at",
-    "published_time",
-    "site_parser",
-)
-
-
-def article_fields(item: Article) -> set[str]:
-    roles = {b.role for b in item.bylines}
-    present = {
-        "title": any(item.title.values()),
-        "body_zh": bool(item.body.get("zh")),
-        "body_en": bool(item.body.get("en")),
-        "photos": bool(item.photos),
-        "editor": "editor" in roles,
-        "reporter_or_author": bool(roles & {"reporter", "author", "commentator"}),
-        "source": bool(item.source),
-        "published_at": bool(item.published_at),
-        "published_time": item.published_precision in ("second", "minute"),
-        "site_parser": item.parser != "generic",
-    }
-    return {name for name, value in present.items() if value}
 
 
 class CoveragePipeline:

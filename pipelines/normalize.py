@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.dates import BEIJING
+from crawler.helpers.dates import BEIJING
+from crawler.helpers.text import clean_text
 from crawler.items import Article
 from crawler.store.documents import content_hash
-from crawler.text import clean_text
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

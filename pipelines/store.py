@@ -7,7 +7,7 @@ fails after STORE_RETRY_TIMES attempts is appended to a JSON Lines spill file un
 `python -m crawler replay-spill FILE` writes it later through the same rules (identity and content
 comparison make a replay idempotent, so an item is never stored twice).
 
-Every record is journalled before it is buffered (crawler.journal): a crawl killed outright loses
+Every record is journalled before it is buffered (crawler.runtime.journal): a crawl killed outright loses
 nothing it had parsed, because the next crawl stores the dead crawl's journal first.
 """
 
@@ -17,87 +17,27 @@ import asyncio
 import json
 import logging
 import os
-import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pymongo.errors import ConnectionFailure
 from scrapy.exceptions import CloseSpider, NotConfigured
 from twisted.internet import task
 
-from crawler import journal
 from crawler.items import Article, Removal
-from crawler.outcome import CAUSE_STAT, STORE_UNAVAILABLE
-from crawler.serialize import to_jsonable
-from crawler.signals import not_an_article, story_removed
-from crawler.stop import WRITE_FAILED, stop_crawl, write_failed_cause
+from crawler.runtime import journal
+from crawler.runtime.outcome import CAUSE_STAT, STORE_UNAVAILABLE
+from crawler.runtime.signals import not_an_article, story_removed
+from crawler.runtime.stop import WRITE_FAILED, stop_crawl, write_failed_cause
 from crawler.store import Store, StoreUnavailable, WriteReport, store_for
+from crawler.store.writing import RETRYABLE, StoreWideError, as_record, write_isolating
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-# Errors worth waiting out: the server is away or busy. Anything else is spilled at once.
-RETRYABLE = (ConnectionFailure, StoreUnavailable, sqlite3.OperationalError)
-
-
-def write_items(store: Store, items: list[dict[str, Any]], now: datetime) -> WriteReport:
-    """Write articles and removals; a key seen twice goes in separate batches, in order."""
-    report = WriteReport()
-    removals = [i for i in items if i.get("type") == "removal"]
-    others = [i for i in items if i.get("type") == "other"]
-    batches: list[list[dict[str, Any]]] = []
-    for item in (i for i in items if i.get("type", "article") == "article"):
-        target = next((b for b in batches if all(o["key"] != item["key"] for o in b)), None)
-        if target is None:
-            target = []
-            batches.append(target)
-        target.append(item)
-    for batch in batches:
-        report.merge(store.write([strip_type(i) for i in batch], now))
-    if removals:
-        report.merge(store.mark_removed([strip_type(r) for r in removals], now))
-    if others:
-        report.merge(store.remember_other([strip_type(o) for o in others], now))
-    return report
-
-
-class StoreWideError(Exception):
-    """Every record of a batch failed on its own too: the store, not the records, is the problem."""
-
-
-def write_isolating(store: Store, items: list[dict[str, Any]], now: datetime) -> WriteReport:
-    """Write `items`; one that the store cannot take (too large, not encodable, refused by the
-    server) comes back in `report.refused` with the error, and never stops the others. Errors worth
-    waiting out (RETRYABLE) propagate; when every item fails alone, StoreWideError does."""
-    try:
-        return write_items(store, items, now)
-    except RETRYABLE:
-        raise
-    except Exception as error:  # noqa: BLE001 -- any error of one document must not block the batch
-        if len(items) == 1:
-            report = WriteReport()
-            report.refuse(items[0], f"{type(error).__name__}: {error}")
-            return report
-        first: BaseException = error
-    report = WriteReport()
-    for item in items:
-        report.merge(write_isolating(store, [item], now))
-    if len(report.refused) == len(items):
-        raise StoreWideError(f"every record failed: {first}") from first
-    return report
-
-
-def strip_type(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k != "type"}
-
-
-def as_record(item: Article | Removal) -> dict[str, Any]:
-    return {"type": "removal" if isinstance(item, Removal) else "article", **to_jsonable(item)}
 
 
 class StorePipeline:
@@ -167,7 +107,7 @@ class StorePipeline:
             self.stats.set_value(CAUSE_STAT, cause)
             logger.error("Store unavailable, stopping before the crawl starts: %s", error)
             # A named close reason, not an exception: Scrapy closes the crawl quietly, and the run's
-            # verdict (crawler.outcome) turns it into the exit status and the last line.
+            # verdict (crawler.runtime.outcome) turns it into the exit status and the last line.
             raise CloseSpider(STORE_UNAVAILABLE) from None
         self._recover_orphan_journals()
         self.journal.open()

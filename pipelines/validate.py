@@ -6,8 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from crawler import sites
+from crawler.helpers.text import looks_like_mojibake
 from crawler.items import Article
-from crawler.text import looks_like_mojibake
 from pipelines.errors import ForeignHost, GarbledText, InvalidArticle, MissingBody, MissingIdentity, MissingTitle
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class ValidatePipeline:
         if text < self.min_body_chars:
             raise MissingBody(f"body of {text} characters: {item.url}")
         texts = [*item.title.values(), *(p for paragraphs in item.body.values() for p in paragraphs)]
-        # Characters lost upstream (U+FFFD) never get here: the parser marks them 〓 (crawler.sanitize).
+        # Characters lost upstream (U+FFFD) never get here: the parser marks them 〓 (crawler.extraction.sanitize).
         if any(looks_like_mojibake(text) for text in texts):
             raise GarbledText(f"UTF-8 read as GBK (mojibake) in the text: {item.url}")
         joined = "".join(texts)

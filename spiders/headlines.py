@@ -24,13 +24,14 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import sites
-from crawler.extract import parse_response
-from crawler.guard import RefusedRequest
-from crawler.merge import merge_pages
-from crawler.middlewares import AlreadyStored, RedirectLoop
-from crawler.offload import take_parsed
-from crawler.signals import not_an_article, story_removed
-from crawler.sites.base import ArticleResult, ListResult, OtherResult, ParseResult, StandardSite
+from crawler.extraction.merge import merge_pages
+from crawler.extraction.results import ArticleResult, ListResult, OtherResult, ParseResult
+from crawler.parse import parse_response
+from crawler.runtime.guard import RefusedRequest
+from crawler.runtime.middlewares import AlreadyStored, RedirectLoop
+from crawler.runtime.offload import take_parsed
+from crawler.runtime.signals import not_an_article, story_removed
+from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -129,7 +130,7 @@ class HeadlinesSpider(scrapy.Spider):
         if spider.replay:
             # Settings are not frozen yet: replay swaps the network for the archive and drops the
             # politeness delays that only make sense against a live server.
-            handler = "crawler.replay.ReplayDownloadHandler"
+            handler = "crawler.runtime.replay.ReplayDownloadHandler"
             crawler.settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
             crawler.settings.set("REPLAY_PATH", spider.replay, priority="spider")
             crawler.settings.set("DOWNLOAD_DELAY", 0, priority="spider")
@@ -167,7 +168,7 @@ class HeadlinesSpider(scrapy.Spider):
 
     def _archived_stories(self) -> list[tuple[str, str]]:
         """First pages of the stories in the replay archive, for the selected outlets."""
-        from crawler.replay import ReplayArchive
+        from crawler.runtime.replay import ReplayArchive
 
         assert self.replay is not None
         found: list[tuple[str, str]] = []

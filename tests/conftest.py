@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from crawler.extract import build_response
+from crawler.parse import build_response
 from crawler.store import EmbeddedStore, MongoStore, Store
 from tests.servers import MongoServer, RedisServer, start_private_server, start_redis, start_server
 

@@ -20,8 +20,8 @@ import sys
 from collections import defaultdict
 from typing import Any
 
-from crawler.cli import result_document
-from crawler.extract import parse_generic, parse_page
+from crawler.ops.cli import result_document
+from crawler.parse import parse_generic, parse_page
 from tests.corpus_check import EXPECTATIONS, check_article, outlet
 from tests.test_corpus import load, manifest
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
-from crawler.cli import result_document
-from crawler.extract import parse_response
+from crawler.ops.cli import result_document
+from crawler.parse import parse_response
 from tests.conftest import FIXTURES, Case, page_cases
 
 

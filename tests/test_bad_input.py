@@ -12,9 +12,9 @@ import pytest
 
 from bench.badpages import LIST_URL, BadPage, generate
 from bench.faultserver import SiteServer, load_folder
-from crawler.extract import parse_page
-from crawler.serialize import to_jsonable
-from crawler.sites.base import ArticleResult
+from crawler.extraction.results import ArticleResult
+from crawler.items import to_jsonable
+from crawler.parse import parse_page
 from crawler.store import EmbeddedStore
 from tests.live import live_crawl
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.bylines import body_credit_line, dateline_bylines, find_dateline, parse_fields, people, split_names
+from crawler.extraction.bylines import body_credit_line, bylines_in, dateline_bylines, find_dateline, parse_fields, split_names
 
 
 def roles(bylines: list) -> list[tuple[str, str]]:
@@ -53,9 +53,9 @@ def test_split_names(value: str, names: list[str]) -> None:
 
 
 def test_reporter_prefix_wins_over_the_field_role() -> None:
-    assert roles(people("中国网记者 张三", "author", "zh")) == [("张三", "reporter")]
-    assert roles(people("记者 孙金诚、通讯员 王 静", "author", "zh")) == [("孙金诚", "reporter"), ("王静", "reporter")]
-    assert roles(people("叶尔肯,高阳", "author", "zh")) == [("叶尔肯", "author"), ("高阳", "author")]
+    assert roles(bylines_in("中国网记者 张三", "author", "zh")) == [("张三", "reporter")]
+    assert roles(bylines_in("记者 孙金诚、通讯员 王 静", "author", "zh")) == [("孙金诚", "reporter"), ("王静", "reporter")]
+    assert roles(bylines_in("叶尔肯,高阳", "author", "zh")) == [("叶尔肯", "author"), ("高阳", "author")]
 
 
 @pytest.mark.parametrize(
@@ -129,5 +129,5 @@ def test_collective_commentator_pen_name_is_a_commentator_even_under_author() ->
     fields = parse_fields("来源：求是网　作者：求是网评论员")
     authors = [f for f in fields if f.kind != "source"]
     assert authors
-    assert roles(people(authors[0].value, "author", "zh")) == [("求是网评论员", "commentator")]
-    assert roles(people("王五", "author", "zh")) == [("王五", "author")]
+    assert roles(bylines_in(authors[0].value, "author", "zh")) == [("求是网评论员", "commentator")]
+    assert roles(bylines_in("王五", "author", "zh")) == [("王五", "author")]

@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from crawler.compat import LeveledWARCWriter, hold_slot_delay, pool_pids, set_idle_poll_interval
+from crawler.runtime.compat import LeveledWARCWriter, hold_slot_delay, pool_pids, set_idle_poll_interval
 
 
 def test_scrapy_download_slots_take_a_delay_floor_without_jitter() -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from crawler.cli import result_document
-from crawler.extract import parse_page
-from crawler.sites.base import ArticleResult
+from crawler.extraction.results import ArticleResult
+from crawler.ops.cli import result_document
+from crawler.parse import parse_page
 from tests.conftest import CORPUS, require_corpus
 
 pytestmark = pytest.mark.skipif(not require_corpus(), reason="../shared/corpus is not present (HEADLINES_SHARED)")

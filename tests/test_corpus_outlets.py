@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from crawler.cli import result_document
-from crawler.extract import parse_page
+from crawler.ops.cli import result_document
+from crawler.parse import parse_page
 from tests.conftest import require_corpus
 from tests.corpus_check import EXPECTATIONS, check_article
 from tests.test_corpus import load, manifest

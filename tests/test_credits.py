@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.credits import find_credit
+from crawler.extraction.credits import find_credit
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.faultserver import SiteServer
 from bench.sitegen import START_URL, generate
-from crawler.cron import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, verdict
+from crawler.ops.cron import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, verdict
 from tests.live import FAST, live_env
 
 
@@ -113,7 +113,7 @@ def test_verdict_maps_runs_to_exit_statuses() -> None:
 
 
 def test_the_report_shows_every_run_and_marks_what_was_not_fine() -> None:
-    from crawler.report import causes, rows
+    from crawler.ops.report import causes, rows
 
     def run(run_id: str, status: str, **extra: object) -> dict[str, object]:
         return {"_id": run_id, "started_at": f"2026-11-0{run_id[-1]}T00:00:00+00:00", "status": status, **extra}

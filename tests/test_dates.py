@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.dates import find_best_time, find_time
+from crawler.helpers.dates import find_best_time, find_time
 
 
 @pytest.mark.parametrize(

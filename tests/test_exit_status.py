@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunOutcome, assess
+from crawler.runtime.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunOutcome, assess
 from crawler.store import EmbeddedStore
 from tests.conftest import FIXTURES, subprocess_env
 from tests.servers import free_port

@@ -12,14 +12,14 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as project_settings
-from crawler.extensions import GarbageCollectorTuning, StatsFile
+from crawler.runtime.extensions import GarbageCollectorTuning, StatsFile
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
 def test_the_crawl_collects_garbage_less_often_and_restores_python_after() -> None:
-    assert "crawler.extensions.GarbageCollectorTuning" in project_settings.EXTENSIONS
+    assert "crawler.runtime.extensions.GarbageCollectorTuning" in project_settings.EXTENSIONS
     before = gc.get_threshold()
     tuning = GarbageCollectorTuning.from_crawler(get_crawler(settings_dict={"GC_GEN0_THRESHOLD": 12_345}))
     tuning.engine_started()

@@ -13,7 +13,8 @@ import pytest
 
 from bench.faultserver import Faults, SiteServer
 from bench.sitegen import generate
-from crawler import journal, sites
+from crawler import sites
+from crawler.runtime import journal
 from tests.live import live_command, live_crawl, live_env, stored_documents
 
 if TYPE_CHECKING:

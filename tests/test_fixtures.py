@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from crawler.cli import result_document
-from crawler.extract import parse_response
-from crawler.merge import merge_pages
-from crawler.serialize import to_jsonable
-from crawler.sites.base import ArticleResult
+from crawler.extraction.merge import merge_pages
+from crawler.extraction.results import ArticleResult
+from crawler.items import to_jsonable
+from crawler.ops.cli import result_document
+from crawler.parse import parse_response
 from tests.conftest import FIXTURES, Case, describe, mismatches, page_cases
 
 CASES = page_cases()

@@ -1,11 +1,11 @@
-"""Run health: an outlet's figures against the median of its recent runs (crawler.health)."""
+"""Run health: an outlet's figures against the median of its recent runs (crawler.runtime.health)."""
 
 from __future__ import annotations
 
 import random
 from typing import Any
 
-from crawler.health import Thresholds, assess, summary
+from crawler.runtime.health import Thresholds, assess, summary
 
 
 def site_figures(*, articles: int = 40, links: int = 60, zh: float = 1.0, editor: float = 0.9, credited: float = 0.8,

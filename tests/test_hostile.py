@@ -24,10 +24,11 @@ from twisted.internet.error import DNSLookupError
 from bench.faultserver import SiteServer
 from bench.sitegen import article_html, article_url
 from crawler import sites
-from crawler.extract import MAX_ELEMENTS, parse_page
-from crawler.guard import PublicOnlyResolver, public_address, refusal
-from crawler.serialize import to_jsonable
-from crawler.sites.base import ArticleResult, ListResult, OtherResult
+from crawler.extraction.decoding import MAX_ELEMENTS
+from crawler.extraction.results import ArticleResult, ListResult, OtherResult
+from crawler.items import to_jsonable
+from crawler.parse import parse_page
+from crawler.runtime.guard import PublicOnlyResolver, public_address, refusal
 from spiders.headlines import ignored_code
 from tests.conftest import subprocess_env
 from tests.live import live_command, live_env, stored_documents
@@ -121,7 +122,7 @@ def test_a_headline_page_redirecting_inside_the_network_is_never_followed(tmp_pa
 
 
 def test_a_replay_folder_never_serves_a_file_outside_itself(tmp_path: Path) -> None:
-    from crawler.replay import ReplayArchive
+    from crawler.runtime.replay import ReplayArchive
 
     folder = tmp_path / "saved"
     write_page(folder, "story", article_url(1), article_html(1, 1, "utf-8").encode())
@@ -377,7 +378,7 @@ def small_disk(tmp_path: Path) -> Any:
 
 def test_a_full_disk_stops_the_crawl_as_failed_and_the_next_run_stores_every_story_once(tmp_path: Path, small_disk: Any) -> None:
     from bench.sitegen import generate
-    from crawler.cron import EXIT_FAILED, verdict
+    from crawler.ops.cron import EXIT_FAILED, verdict
 
     links = generate(tmp_path / "site", articles=300)
     keys = {CHINACOMCN.key_for(url) for url in links}
@@ -473,7 +474,7 @@ def test_a_journal_that_cannot_be_written_stops_the_crawl_with_the_cause(tmp_pat
 
 
 def test_a_torn_journal_is_read_up_to_its_last_whole_record(tmp_path: Path) -> None:
-    from crawler import journal
+    from crawler.runtime import journal
 
     path = tmp_path / "journal-dead.jsonl"
     whole = [json.dumps({"type": "article", "key": f"k{n}", "title": {"zh": "标题"}}, ensure_ascii=False) for n in range(3)]

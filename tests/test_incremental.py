@@ -10,7 +10,7 @@ import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import AlreadyStored, SkipStoredMiddleware
+from crawler.runtime.middlewares import AlreadyStored, SkipStoredMiddleware
 from tests.test_store import T0, item
 
 if TYPE_CHECKING:

@@ -9,10 +9,10 @@ from datetime import datetime
 
 import pytest
 
-from crawler.bylines import body_credit_line
-from crawler.extract import parse_response
+from crawler.extraction.bylines import body_credit_line
+from crawler.extraction.results import ArticleResult
 from crawler.items import ROLES, Article
-from crawler.sites.base import ArticleResult
+from crawler.parse import parse_response
 from tests.conftest import FIXTURES, Case, page_cases
 
 ARTICLES = page_cases("article")

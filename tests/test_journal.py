@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler import journal
+from crawler.runtime import journal
 from tests.conftest import subprocess_env
 
 # Appends N records, then the process kills itself with SIGKILL: no buffer is flushed at exit.
 _KILLED_WRITER = """
 import os, signal, sys
-from crawler.journal import Journal
+from crawler.runtime.journal import Journal
 log = Journal(sys.argv[1], "killed")
 log.open()
 for n in range(int(sys.argv[2])):

@@ -11,9 +11,9 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.extract import parse_response
-from crawler.offload import ExtractionOffloadMiddleware, take_parsed
-from crawler.sites.base import ArticleResult
+from crawler.extraction.results import ArticleResult
+from crawler.parse import parse_response
+from crawler.runtime.offload import ExtractionOffloadMiddleware, take_parsed
 from tests.conftest import page_cases
 
 if TYPE_CHECKING:
@@ -101,8 +101,8 @@ def test_closing_reports_the_workers_cpu_and_memory() -> None:
 
 def test_what_a_worker_runs_is_the_pure_parse_and_the_figures_tolerate_a_gone_process() -> None:
     # The functions a worker process runs, run here: coverage does not follow forkserver children.
-    from crawler import offload
-    from crawler.extract import parse_page
+    from crawler.parse import parse_page
+    from crawler.runtime import offload
 
     offload._warm_up()
     case = next(c for c in page_cases("article") if c.path.parent.name == "chinacomcn")

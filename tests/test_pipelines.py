@@ -9,9 +9,9 @@ import pytest
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.extract import parse_response
+from crawler.extraction.results import ArticleResult
 from crawler.items import Article
-from crawler.sites.base import ArticleResult
+from crawler.parse import parse_response
 from crawler.store.documents import content_hash
 from pipelines.dedup import DedupPipeline
 from pipelines.errors import DuplicateInRun, ForeignHost, GarbledText, MissingBody, MissingTitle

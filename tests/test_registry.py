@@ -13,9 +13,10 @@ from parsel import Selector
 from scrapy.utils.test import get_crawler
 
 from crawler import sites
-from crawler.extract import parse_response
-from crawler.sites.base import ArticleResult, ListResult, StandardSite
-from crawler.urls import host_of, unwrap_gateway
+from crawler.extraction.results import ArticleResult, ListResult
+from crawler.helpers.urls import host_of, unwrap_gateway
+from crawler.parse import parse_response
+from crawler.sites.base import StandardSite
 from spiders.headlines import HeadlinesSpider
 from tests.conftest import FIXTURES, page_cases
 
@@ -82,11 +83,13 @@ def test_outlets_claim_disjoint_domains() -> None:
 
 
 def _css_selectors(site: StandardSite) -> list[str]:
-    selectors = [*site.list_scope_css, *site.pager_css]
+    selectors = [*site.list_scope_css, *site.list_pager_css, *site.headline_blocks_css]
+    if site.story_pages is not None:
+        selectors.append(site.story_pages.pager_css)
     for layout in site.layouts:
         for name in dir(layout):
-            if name.endswith("_css"):
-                selectors.extend(getattr(layout, name))
+            if name.endswith("_css") and (value := getattr(layout, name)):
+                selectors.extend([value] if isinstance(value, str) else value)
     return selectors
 
 

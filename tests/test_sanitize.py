@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from crawler.extract import parse_page
-from crawler.items import Article, Byline, Credit, Photo
-from crawler.sanitize import LOST, sanitize_article
-from crawler.serialize import to_jsonable
-from crawler.sites.base import ArticleResult
+from crawler.extraction.results import ArticleResult
+from crawler.extraction.sanitize import LOST, sanitize_article
+from crawler.items import Article, Byline, Credit, Photo, to_jsonable
+from crawler.parse import parse_page
 
 DAMAGED = "\ufffd"
 SURROGATE = "\ud800"

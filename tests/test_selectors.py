@@ -1,4 +1,4 @@
-"""crawler.selectors answers exactly as parsel does, including when it skips a selector because the
+"""crawler.extraction.selectors answers exactly as parsel does, including when it skips a selector because the
 page lacks an id or class it names."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pytest
 from lxml import etree
 from parsel import Selector
 
-from crawler import selectors
-from crawler.selectors import exists, select
+from crawler.extraction import selectors
+from crawler.extraction.selectors import exists, select
 
 PAGE = """<html><head><title>t</title></head><body>
 <div id="main" class="box2  wide">

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 from dataclasses import dataclass, field
 
-from crawler.serialize import to_jsonable
+from crawler.items import to_jsonable
 
 Point = namedtuple("Point", "x y")
 

@@ -105,7 +105,7 @@ def test_replay_argument_swaps_the_network_for_the_archive() -> None:
     crawler = get_crawler(HeadlinesSpider)
     crawler.settings.frozen = False
     HeadlinesSpider.from_crawler(crawler, replay=str(FIXTURES / "chinacomcn"))
-    assert crawler.settings.getdict("DOWNLOAD_HANDLERS")["http"] == "crawler.replay.ReplayDownloadHandler"
+    assert crawler.settings.getdict("DOWNLOAD_HANDLERS")["http"] == "crawler.runtime.replay.ReplayDownloadHandler"
     assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0
     assert not crawler.settings.getbool("AUTOTHROTTLE_ENABLED")
 

@@ -13,8 +13,8 @@ import opencc
 import pytest
 from itemadapter import ItemAdapter
 
-from crawler.extract import parse_response
-from crawler.sites.base import ArticleResult
+from crawler.extraction.results import ArticleResult
+from crawler.parse import parse_response
 from crawler.store import EmbeddedStore, MongoStore, Store
 from crawler.store.documents import content_hash, fingerprint, merge, new_document
 from tests.conftest import FIXTURES, Case, new_store
@@ -189,7 +189,7 @@ def test_one_wire_story_at_two_outlets_is_linked_not_dropped(store: Store) -> No
 
 
 def test_same_story_twice_in_one_batch_is_written_in_order(store: Store) -> None:
-    from pipelines.store import write_items
+    from crawler.store.writing import write_items
 
     report = write_items(store, [item("article_xitheory_seed"), item("article_xitheory_seed_big5gate")], T0)
     assert outcomes(report) == {"inserted": 1, "variant": 1}
@@ -448,7 +448,7 @@ def test_a_story_too_large_on_its_own_is_refused_and_the_rest_of_its_batch_is_st
 
 
 def test_a_record_the_store_cannot_encode_is_refused_alone(store: Store) -> None:
-    from pipelines.store import write_isolating
+    from crawler.store.writing import write_isolating
 
     broken = item("article_xitheory_seed", section={"not", "encodable"})  # a set: neither JSON nor BSON
     fine = item("article_news_2022_template")

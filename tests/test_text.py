@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from crawler.text import (
+from crawler.helpers.text import (
     chinese_script,
     clean_text,
     detect_language,

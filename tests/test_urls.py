@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 
 from crawler import sites
-from crawler.sites.chinacomcn import first_page_url
-from crawler.urls import canonical_url, gateway_host, host_of, unwrap_gateway, url_key
+from crawler.helpers.urls import canonical_url, gateway_host, host_of, unwrap_gateway, url_key
 
 SEED = "https://xitheory.china.com.cn/2025-06/05/content_117911710.htm"
 
@@ -40,7 +39,10 @@ def test_generic_canonical_form() -> None:
 
 def test_list_links_point_at_the_first_page() -> None:
     gate = "http://big5.china.com.cn/gate/big5/news.china.com.cn/txt/2025-06/03/content_117905522_2.htm"
-    assert first_page_url(gate) == "http://big5.china.com.cn/gate/big5/news.china.com.cn/txt/2025-06/03/content_117905522.htm"
+    assert (
+        sites.get("chinacomcn").first_page_url(gate)
+        == "http://big5.china.com.cn/gate/big5/news.china.com.cn/txt/2025-06/03/content_117905522.htm"
+    )
 
 
 def test_site_registry() -> None:

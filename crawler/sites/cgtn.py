@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from crawler.selectors import exists
-from crawler.sites.base import ArticleLayout, StandardSite
+from crawler.extraction.layout import ArticleLayout
+from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
-    from parsel import Selector
-
-    from crawler.bylines import Field
+    from crawler.extraction.bylines import Field
     from crawler.items import Byline
 
 ARTICLE_RE = re.compile(r"/news/(?:\d{4}-\d{2}-\d{2}/[^/]+|[0-9a-f]{16,})/(?:index|p)\.html$", re.IGNORECASE)
@@ -36,16 +34,14 @@ class CgtnArticle(ArticleLayout):
     skip_css = (".wrapper-visible", ".cmsVideo", ".cmsAudio", ".share")
     breadcrumb_css = (".news-crumb", ".crumb")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "#cmsMainContent")
+    match_css = ("#cmsMainContent",)
 
     def field_bylines(self, fields: list[Field], lang: str | None) -> list[Byline]:
-        from crawler.bylines import people
+        from crawler.extraction.bylines import bylines_in
 
         author = self.first_text((".news-author-name",), " ")
         author = re.sub(r"^By\s+", "", author, flags=re.IGNORECASE)
-        return people(author, "author", "en") if author and author.upper() != "CGTN" else []
+        return bylines_in(author, "author", "en") if author and author.upper() != "CGTN" else []
 
     def source(self, fields: list[Field]) -> str | None:
         return super().source(fields) or "CGTN"

@@ -16,38 +16,28 @@ from typing import TYPE_CHECKING, ClassVar
 from lxml import etree
 from parsel import Selector
 
-from crawler.bylines import Field, people
-from crawler.dates import FoundTime, find_time
-from crawler.selectors import exists, select_xpath
-from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
-from crawler.text import clean_text, zh_variants
-from crawler.urls import unwrap_gateway
+from crawler.extraction.bylines import Field, bylines_in
+from crawler.extraction.layout import ArticleLayout
+from crawler.extraction.pagination import StoryPages
+from crawler.extraction.selectors import select_xpath
+from crawler.helpers.dates import FoundTime, find_time
+from crawler.helpers.text import clean_text, zh_variants
+from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
     from scrapy.http import TextResponse
 
+    from crawler.extraction.layout import Outlet
     from crawler.items import Byline
-    from crawler.sites.base import Site
 
-CONTENT_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
+CONTENT_RE = re.compile(r"/content_(?P<id>\d+)(?P<suffix>_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
 NODE_RE = re.compile(r"/node_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
 _ENP_PROPERTY = re.compile(r"<(?P<name>\w+)>(?P<value>[^<]*)</(?P=name)>")
 # The ENP CMS's comment markers: `<!--enpcontent-->` opens the body, `<!--enpproperty …-->` holds fields.
 _ENP_CONTENT = "//comment()[normalize-space(.)='enpcontent']"
 _ENP_PROPERTIES = "//comment()[starts-with(normalize-space(.), 'enpproperty')]"
 _HEADLINE_CHANNEL = re.compile(rf"^\s*(?:{zh_variants('头条')}|{zh_variants('要闻')})\s*$")
-
-
-def _path(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(unwrap_gateway(url)).path or "/"
-
-
-def first_page_url(url: str) -> str:
-    """content_<id>_<n>.htm -> content_<id>.htm, keeping host, gateway prefix and extension."""
-    return re.sub(r"/content_(\d+)_\d+(\.s?html?)$", r"/content_\1\2", url, flags=re.IGNORECASE)
 
 
 def enp_properties(selector: Selector) -> dict[str, str]:
@@ -122,14 +112,11 @@ class ChinaComCnArticle(ArticleLayout):
     breadcrumb_css = (".crumb .local", ".m_local", ".crumb", ".artLink", ".cNav", ".crumbs", "#box1", ".local", ".position")
     title_suffix = re.compile(r"\s*[_\-–—|]\s*(?:中国网|中國網|China\.com\.cn|China\.org\.cn)[^_\-–—|]*$", re.IGNORECASE)
     _id_fields: ClassVar[dict[str, str]] = {"#author_baidu": "author", "#editor_baidu": "editor", "#source_baidu": "source"}
+    match_xpath: ClassVar[str | None] = _ENP_CONTENT  # any page of the ENP CMS, or one with a body_css
 
-    def __init__(self, site: Site, response: TextResponse) -> None:
+    def __init__(self, site: Outlet, response: TextResponse) -> None:
         super().__init__(site, response)
         self.properties = enp_properties(self.selector)
-
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return bool(select_xpath(selector, _ENP_CONTENT)) or super().matches(selector)
 
     def body_nodes(self) -> list[HtmlElement | str] | None:
         start = select_xpath(self.selector, _ENP_CONTENT)
@@ -181,40 +168,24 @@ class ChinaComCnArticle(ArticleLayout):
         # The CMS record fills roles the page does not show; a visible (even empty) field wins.
         for prop, role in (("author", "author"), ("journalist", "reporter"), ("liability", "editor")):
             if role not in shown and (value := self.properties.get(prop)):
-                bylines.extend(people(value, role, lang))  # type: ignore[arg-type]
+                bylines.extend(bylines_in(value, role, lang))  # type: ignore[arg-type]
         return bylines
-
-    def more_pages(self) -> list[str]:
-        match = CONTENT_RE.search(_path(self.url))
-        if not match:
-            return []
-        current = int(match["page"] or 1)
-        pages: dict[int, str] = {}
-        for link in absolute_links(self.selector, "#autopage a, .autopage a, #div_currpage a, .page a", self.url):
-            found = CONTENT_RE.search(_path(link))
-            if found and found["id"] == match["id"] and int(found["page"] or 1) > current:
-                pages.setdefault(int(found["page"] or 1), link)
-        return [pages[n] for n in sorted(pages)]
 
 
 class Inform2022Article(ChinaComCnArticle):
     """2022 template: `h1` + `div.inform` (<p>time</p><p>来源：…</p>) + enpcontent + `div.editor`."""
 
     name = "Inform2022Article"
-
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "div.inform")
+    match_css = ("div.inform",)
+    match_xpath = None
 
 
 class InfoLineArticle(ChinaComCnArticle):
     """Channel and xitheory template: one info line `发布时间:… | 来源:… | 作者:… | 责任编辑:…`."""
 
     name = "InfoLineArticle"
-
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "#pubtime_baidu, .info, .articleInfo, .artInfo, div[class^=artiInfo]")
+    match_css = ("#pubtime_baidu, .info, .articleInfo, .artInfo, div[class^=artiInfo]",)
+    match_xpath = None
 
 
 class ChinaComCn(StandardSite):
@@ -235,15 +206,13 @@ class ChinaComCn(StandardSite):
     list_path = NODE_RE
     layouts = (Inform2022Article, InfoLineArticle, ChinaComCnArticle)
     list_scope_css = (".Headlines", ".columns1", "#list", ".list_con", ".listCon", ".news_list", ".list", ".main", ".left")
-    pager_css = ("#autopage a", ".autopage a", ".page a", ".pages a")
+    list_pager_css = ("#autopage a", ".autopage a", ".page a", ".pages a")
     channel_link = _HEADLINE_CHANNEL
+    story_pages = StoryPages((CONTENT_RE,), "#autopage a, .autopage a, #div_currpage a, .page a")
 
     def canonical_path(self, path: str) -> str:
-        # Pages 2..n are one story; .htm/.html/.shtml are one story on this CMS.
-        return re.sub(r"/content_(\d+)(?:_\d+)?\.s?html?$", r"/content_\1.htm", path, flags=re.IGNORECASE)
-
-    def first_page_url(self, url: str) -> str:
-        return first_page_url(url)
+        # .htm, .html and .shtml are one story on this CMS.
+        return re.sub(r"/content_(\d+)\.s?html?$", r"/content_\1.htm", path, flags=re.IGNORECASE)
 
     def list_page_number(self, url: str) -> int:
         match = NODE_RE.search(self.path_of(url))

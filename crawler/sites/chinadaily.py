@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from crawler.bylines import people
-from crawler.selectors import exists
-from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
+from crawler.extraction.bylines import bylines_in
+from crawler.extraction.layout import ArticleLayout
+from crawler.extraction.pagination import StoryPages
+from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
-    from parsel import Selector
-
-    from crawler.bylines import Field
+    from crawler.extraction.bylines import Field
     from crawler.items import Byline
 
 ARTICLE_RE = re.compile(
@@ -37,17 +36,6 @@ class ChinaDailyArticle(ArticleLayout):
     body_css = ("#Content", "div.article")
     skip_css = ("#div_currpage", ".selectpage", ".pagestyle", ".fenx_phone", "#ShareDiv")
 
-    def more_pages(self) -> list[str]:
-        match = ARTICLE_RE.search(self.site.path_of(self.url))  # type: ignore[attr-defined]
-        current = int(match["page"]) if match and match["page"] else 1
-        base = re.sub(r"(?:_\d+)?\.html$", "", self.url.split("?")[0])
-        pages: dict[int, str] = {}
-        for link in absolute_links(self.selector, "#div_currpage a, a.pagestyle, .page a", self.url):
-            found = re.match(re.escape(base) + r"_(\d+)\.html$", link)
-            if found and int(found[1]) > current:
-                pages.setdefault(int(found[1]), link)
-        return [pages[n] for n in sorted(pages)]
-
 
 class EnglishArticle(ChinaDailyArticle):
     name = "EnglishArticle"
@@ -55,9 +43,7 @@ class EnglishArticle(ChinaDailyArticle):
     info_css = (".lft_art .info_l", "span.info_l", ".info")
     breadcrumb_css = (".da-bre", ".breadcrumb")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, ".lft_art, span.info_l")
+    match_css = (".lft_art, span.info_l",)
 
     def _parts(self) -> list[str]:
         return [p.strip() for p in self.first_text(self.info_css, " ").split("|")]
@@ -66,7 +52,7 @@ class EnglishArticle(ChinaDailyArticle):
         bylines = super().field_bylines(fields, lang)
         for part in self._parts():
             if match := _INFO_BY.match(part):
-                bylines = people(match["names"], "author", "en") + bylines
+                bylines = bylines_in(match["names"], "author", "en") + bylines
         return bylines
 
     def source(self, fields: list[Field]) -> str | None:
@@ -84,9 +70,7 @@ class ChineseArticle(ChinaDailyArticle):
     credit_css = ()
     breadcrumb_css = (".da-bre", ".weizhi")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "h1.dabiaoti, div.fenx .xinf-le")
+    match_css = ("h1.dabiaoti, div.fenx .xinf-le",)
 
 
 class ChinaDaily(StandardSite):
@@ -103,10 +87,8 @@ class ChinaDaily(StandardSite):
     list_path = LIST_RE
     layouts = (EnglishArticle, ChineseArticle)
     list_scope_css = (".tw3_01_2_t", ".mb10", ".tw3_01_2", ".left-liebiao", ".busBox1", ".topNews", "body")
-    pager_css = (".next a", "#div_currpage a", ".page a")
-
-    def canonical_path(self, path: str) -> str:
-        return re.sub(r"(/WS[0-9a-f]{24})_\d+\.html$", r"\1.html", path, flags=re.IGNORECASE)
-
-    def first_page_url(self, url: str) -> str:
-        return re.sub(r"(/WS[0-9a-f]{24})_\d+\.html$", r"\1.html", url, flags=re.IGNORECASE)
+    list_pager_css = (".next a", "#div_currpage a", ".page a")
+    story_pages = StoryPages(
+        (re.compile(r"/(?P<id>WS[0-9a-f]{24})(?P<suffix>_(?P<page>\d+))?\.html$", re.IGNORECASE),),
+        "#div_currpage a, a.pagestyle, .page a",
+    )

@@ -9,13 +9,9 @@ the fields), the body `div.left_zw`, and the editor "【编辑:陈海峰】" clo
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from crawler.selectors import exists
-from crawler.sites.base import ArticleLayout, StandardSite
-
-if TYPE_CHECKING:
-    from parsel import Selector
+from crawler.extraction.layout import ArticleLayout
+from crawler.sites.base import StandardSite
 
 ARTICLE_RE = re.compile(r"/[a-z]+/\d{4}/\d{2}-\d{2}/\d+\.shtml$", re.IGNORECASE)
 LIST_RE = re.compile(r"^/(?:[a-z-]+/)*(?:[a-z]+\d*\.s?html|index\.s?html)?$")
@@ -34,9 +30,7 @@ class ChinaNewsArticle(ArticleLayout):
     credit_css = (".adEditor .left_name", ".left_name")
     breadcrumb_css = ("#nav", ".nav_navcon")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "div.left_zw, .content_desc")
+    match_css = ("div.left_zw, .content_desc",)
 
 
 class ChinaNews(StandardSite):
@@ -49,7 +43,7 @@ class ChinaNews(StandardSite):
     list_path = LIST_RE
     layouts = (ChinaNewsArticle,)
     list_scope_css = (".content_list", ".dd_bt", ".new_right_content", ".xwzxdd-dbt", "body")
-    pager_css = (".pagebox a", "#pagediv a")
+    list_pager_css = (".pagebox a", "#pagediv a")
 
     def list_page_number(self, url: str) -> int:
         # The scroll list pages as news2.html (and, on some mirrors, news1-2.html).

@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from crawler.bylines import people
-from crawler.selectors import exists
-from crawler.sites.base import ArticleLayout, StandardSite
+from crawler.extraction.bylines import bylines_in
+from crawler.extraction.layout import ArticleLayout
+from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
-    from parsel import Selector
-
-    from crawler.bylines import Field
+    from crawler.extraction.bylines import Field
     from crawler.items import Byline
 
 ARTICLE_RE = re.compile(r"/page/\d{6}/\d+\.shtml$", re.IGNORECASE)
@@ -41,9 +39,7 @@ class GlobalTimesArticle(ArticleLayout):
     # edition's "Newspaper headline: …" line is kept: it is the only record of the printed title.
     boilerplate = (re.compile(r"^\s*(?:Global Times|GT)\s*$"),)
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "div.article_right, div.article_title")
+    match_css = ("div.article_right, div.article_title",)
 
     def _byline(self) -> str:
         return re.sub(r"^By\s+", "", self.first_text(("span.byline",), " "), flags=re.IGNORECASE).strip()
@@ -53,7 +49,7 @@ class GlobalTimesArticle(ArticleLayout):
         # "By Global Times" credits the paper, not a person: it is the source.
         if not byline or _OUTLET_BYLINES.match(byline):
             return []
-        return people(byline, "author", "en")
+        return bylines_in(byline, "author", "en")
 
     def source(self, fields: list[Field]) -> str | None:
         byline = self._byline()

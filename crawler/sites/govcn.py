@@ -12,16 +12,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from crawler.dates import FoundTime, find_time
-from crawler.selectors import exists
-from crawler.sites.base import ArticleLayout, StandardSite
-from crawler.text import clean_text
+from crawler.extraction.layout import ArticleLayout
+from crawler.helpers.dates import FoundTime, find_time
+from crawler.helpers.text import clean_text
+from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
-    from parsel import Selector
-
-    from crawler.blocks import Block
-    from crawler.bylines import Field
+    from crawler.extraction.blocks import Block
+    from crawler.extraction.bylines import Field
 
 ARTICLE_RE = re.compile(
     r"/(?:[a-z]+/)*(?:content/)?(?:\d{6}|\d{4}(?:-\d{2}/\d{2})?|\d{6}/\d{2})/content_(?:\d+|WS[0-9a-f]+)\.html?$", re.IGNORECASE
@@ -47,9 +45,7 @@ class GovCnArticle(ArticleLayout):
     breadcrumb_css = (".BreadcrumbNav", ".crumbs", ".position")
     _heading: tuple[str, int] | None = None
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "#UCAP-CONTENT, div.pages_content")
+    match_css = ("#UCAP-CONTENT, div.pages_content",)
 
     def title(self) -> str:
         declared = clean_text(self.first('meta[name="ArticleTitle"]::attr(content)'))
@@ -121,9 +117,8 @@ class GovCnEnglishArticle(ArticleLayout):
     skip_css = (".share", "#div_currpage", ".related")
     breadcrumb_css = (".BreadcrumbNav", ".crumbs", ".position")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "#Content") and not exists(selector, "#UCAP-CONTENT, div.pages_content")
+    match_css = ("#Content",)
+    exclude_css = "#UCAP-CONTENT, div.pages_content"  # the gov.cn template, whose body is also #Content
 
     def source(self, fields: list[Field]) -> str | None:
         for text in self.info_texts():
@@ -147,7 +142,7 @@ class GovCn(StandardSite):
     list_path = LIST_RE
     layouts = (GovCnArticle, GovCnEnglishArticle)
     list_scope_css = ("div.list", ".news_box", ".list-container", "ul.listTxt", "body")
-    pager_css = (".pageInfo a", "#pagination a")
+    list_pager_css = (".pageInfo a", "#pagination a")
 
     def list_page_number(self, url: str) -> int:
         # TRS numbers from zero: index.htm is the first page, index_1.htm the second.
@@ -157,7 +152,7 @@ class GovCn(StandardSite):
 
     def owns(self, url: str) -> bool:
         # gov.cn also hosts every ministry and province; this module reads the central site.
-        from crawler.urls import host_of
+        from crawler.helpers.urls import host_of
 
         host = host_of(url)
         return host in ("gov.cn", "english.gov.cn", "english.www.gov.cn") or host.endswith(".www.gov.cn")

@@ -16,15 +16,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from crawler.assemble import SHARED_BOILERPLATE
-from crawler.selectors import exists
-from crawler.sites.base import ArticleLayout, StandardSite, absolute_links
-from crawler.text import clean_text, zh_variants
+from crawler.extraction.assemble import SHARED_BOILERPLATE
+from crawler.extraction.layout import ArticleLayout
+from crawler.extraction.pagination import StoryPages
+from crawler.helpers.text import clean_text, zh_variants
+from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
-    from parsel import Selector
-
-    from crawler.bylines import Field
+    from crawler.extraction.bylines import Field
 
 ARTICLE_RE = re.compile(r"/(?:BIG5/|GB/)?n\d?/\d{4}/\d{4}/c\d+-(?P<id>\d+)(?:-(?P<page>\d+))?\.html$", re.IGNORECASE)
 LIST_RE = re.compile(
@@ -55,18 +54,6 @@ class PeopleArticle(ArticleLayout):
     )
     credit_css = ("div.edit", "div.editor", ".edit")
 
-    def more_pages(self) -> list[str]:
-        match = ARTICLE_RE.search(self.site.path_of(self.url))  # type: ignore[attr-defined]
-        if not match:
-            return []
-        current = int(match["page"] or 1)
-        pages: dict[int, str] = {}
-        for link in absolute_links(self.selector, ".zdfy a, .page_n a, #rwb_zw a, .rm_txt_con a, center a", self.url):
-            found = ARTICLE_RE.search(self.site.path_of(link))  # type: ignore[attr-defined]
-            if found and found["id"] == match["id"] and int(found["page"] or 1) > current:
-                pages.setdefault(int(found["page"] or 1), link)
-        return [pages[n] for n in sorted(pages)]
-
 
 class Rm2020Article(PeopleArticle):
     """2020wbc template (politics, finance… since 2020)."""
@@ -77,17 +64,15 @@ class Rm2020Article(PeopleArticle):
     body_css = (".rm_txt_con",)
     breadcrumb_css = ("#rwb_navpath", ".route")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, ".rm_txt_con")
+    match_css = (".rm_txt_con",)
 
     def field_bylines(self, fields: list[Field], lang: str | None) -> list:  # type: ignore[type-arg]
-        from crawler.bylines import people
+        from crawler.extraction.bylines import bylines_in
 
         bylines = super().field_bylines(fields, lang)
         reporters = clean_text(" ".join(self.find("div.author ::text")))
         if reporters:  # "本报记者 王乐文 方 敏"; empty for syndicated stories
-            bylines = people(reporters, "reporter", "zh") + bylines
+            bylines = bylines_in(reporters, "reporter", "zh") + bylines
         return bylines
 
 
@@ -100,16 +85,14 @@ class Wb2016Article(PeopleArticle):
     body_css = ("#rwb_zw", ".box_con")
     breadcrumb_css = (".clink", ".route")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "#rwb_zw, .text_title")
+    match_css = ("#rwb_zw, .text_title",)
 
     def field_bylines(self, fields: list[Field], lang: str | None) -> list:  # type: ignore[type-arg]
-        from crawler.bylines import people
+        from crawler.extraction.bylines import bylines_in
 
         bylines = super().field_bylines(fields, lang)
         author = clean_text(" ".join(self.find(".text_title .author ::text")))
-        return (people(author, "author", "zh") if author else []) + bylines
+        return (bylines_in(author, "author", "zh") if author else []) + bylines
 
 
 class HealthArticle(PeopleArticle):
@@ -121,9 +104,7 @@ class HealthArticle(PeopleArticle):
     body_css = (".artDet",)
     breadcrumb_css = (".clink",)
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, ".articleCont .artDet")
+    match_css = (".articleCont .artDet",)
 
 
 class CpcArticle(PeopleArticle):
@@ -136,9 +117,7 @@ class CpcArticle(PeopleArticle):
     source_css = ("#p_origin",)
     body_css = (".show_text",)
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, ".text_c .show_text, #p_publishtime")
+    match_css = (".text_c .show_text, #p_publishtime",)
 
 
 class EnglishArticle(PeopleArticle):
@@ -151,9 +130,7 @@ class EnglishArticle(PeopleArticle):
     skip_css = (*PeopleArticle.skip_css, ".route", ".origin", "h1", ".editor", ".paging", ".page")
     breadcrumb_css = (".d2txtCon .route", ".route")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, ".d2txtCon")
+    match_css = (".d2txtCon",)
 
     def source(self, fields: list[Field]) -> str | None:
         # "(People's Daily Online) 11:35, November 23, 2022"
@@ -187,7 +164,11 @@ class People(StandardSite):
         ".col-1",
         "body",
     )
-    pager_css = (".page_n a", ".page a", "div.col-1.fl > div a")
+    list_pager_css = (".page_n a", ".page a", "div.col-1.fl > div a")
+    story_pages = StoryPages(
+        (re.compile(r"/c(?P<id>\d+-\d+)(?P<suffix>-(?P<page>\d+))?\.html$"),),
+        ".zdfy a, .page_n a, #rwb_zw a, .rm_txt_con a, center a",
+    )
 
     def list_page_number(self, url: str) -> int:
         # Channel lists page as index.html, index2.html, index3.html.
@@ -196,9 +177,5 @@ class People(StandardSite):
         return super().list_page_number(url)
 
     def canonical_path(self, path: str) -> str:
-        # The /BIG5/ mirror and page suffixes name one story.
-        path = re.sub(r"^/(?:BIG5|GB)(?=/n\d?/)", "", path, flags=re.IGNORECASE)
-        return re.sub(r"/(c\d+-\d+)-\d+\.html$", r"/\1.html", path)
-
-    def first_page_url(self, url: str) -> str:
-        return re.sub(r"/(c\d+-\d+)-\d+\.html$", r"/\1.html", url)
+        # The /BIG5/ mirror names the same story.
+        return re.sub(r"^/(?:BIG5|GB)(?=/n\d?/)", "", path, flags=re.IGNORECASE)

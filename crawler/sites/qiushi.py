@@ -10,14 +10,10 @@ the layouts read what both CMS generations are known to print — a heading, an 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from crawler.selectors import exists
-from crawler.sites.base import ArticleLayout, StandardSite
-
-if TYPE_CHECKING:
-    from parsel import Selector
+from crawler.extraction.layout import ArticleLayout
+from crawler.sites.base import StandardSite
 
 ARTICLE_RE = re.compile(r"/(?:[a-z]+/)*(?:\d{4}-\d{2}/\d{2}/c_\d+\.htm|\d{8}/[0-9a-f]{32}/c\.html)$", re.IGNORECASE)
 LIST_RE = re.compile(r"^/(?:[a-z0-9]+/)*(?:index\.htm|[a-z]+\.htm)?$")
@@ -37,9 +33,7 @@ class ClassicArticle(QiushiArticle):
     time_css = (".inner .pubtime", ".pubtime")
     body_css = ("div.highlight", ".text")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "div.highlight, .appellation")
+    match_css = ("div.highlight, .appellation",)
 
 
 class DetailArticle(QiushiArticle):
@@ -49,9 +43,7 @@ class DetailArticle(QiushiArticle):
     time_css = (".headtitle .pubtime", ".pubtime", ".headtitle span")
     body_css = ("#detail", "#detailContent")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "#detail, #detailContent")
+    match_css = ("#detail, #detailContent",)
 
 
 # New-scheme stories live at the site root; list pages link them with bare relative hrefs

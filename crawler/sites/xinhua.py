@@ -14,20 +14,21 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
-from crawler.assemble import SHARED_BOILERPLATE
-from crawler.dates import FoundTime, find_time
-from crawler.selectors import exists
-from crawler.sites.base import ArticleLayout, ListResult, StandardSite, absolute_links, unique
-from crawler.text import clean_text, zh_variants
-from crawler.values import as_url
+from crawler.extraction.assemble import SHARED_BOILERPLATE
+from crawler.extraction.layout import ArticleLayout, unique
+from crawler.extraction.pagination import StoryPages
+from crawler.extraction.results import ListResult
+from crawler.helpers.dates import FoundTime, find_time
+from crawler.helpers.text import clean_text, zh_variants
+from crawler.helpers.values import as_url
+from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
-    from parsel import Selector
     from scrapy.http import TextResponse
 
-    from crawler.bylines import Field
+    from crawler.extraction.bylines import Field
 
 ARTICLE_RE = re.compile(
     r"/(?:\d{8}/[0-9a-f]{32}/c\.html|\d{4}-\d{2}/\d{2}/c_\d+(?:_\d+)?\.htm|\d{4}-\d{2}/\d{2}/content_\d+(?:_\d+)?\.htm)$",
@@ -58,20 +59,6 @@ class XinhuaArticle(ArticleLayout):
         ".fix-ewm",
     )
 
-    def more_pages(self) -> list[str]:
-        """`?page=N` pages of the same story (picture stories and long reports)."""
-        parts = urlsplit(self.url)
-        current = int(parse_qs(parts.query).get("page", ["1"])[0] or 1)
-        pages: dict[int, str] = {}
-        for link in absolute_links(self.selector, ".xinhuaPager a, #div_currpage a, [id^=div_page_roll] a", self.url):
-            linked = urlsplit(link)
-            number = parse_qs(linked.query).get("page", [""])[0]
-            if linked.path == parts.path and number.isdigit() and int(number) > current:
-                pages.setdefault(int(number), link)
-            elif (found := re.search(r"c_\d+_(\d+)\.htm$", linked.path)) and int(found[1]) > current:
-                pages.setdefault(int(found[1]), link)
-        return [pages[n] for n in sorted(pages)]
-
 
 class Detail2020Article(XinhuaArticle):
     """www.news.cn since 2020: the date split into spans (`2023` `11/17` `20:52:15`)."""
@@ -83,9 +70,7 @@ class Detail2020Article(XinhuaArticle):
     credit_css = ("#articleEdit .editor", "span.editor")
     breadcrumb_css = (".header-nav",)
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "div.header-time, div.head-line")
+    match_css = ("div.header-time, div.head-line",)
 
     def published(self, fields: list[Field]) -> FoundTime | None:
         year = clean_text(self.first(".header-time .year ::text"))
@@ -109,9 +94,7 @@ class Regional2024Article(XinhuaArticle):
     body_css = ("#detailContent", "#detail")
     credit_css = ("span.editor",)
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "h1#title") and exists(selector, "#detailContent, #detail")
+    match_css = ("h1#title", "#detailContent, #detail")
 
 
 class Xl2019Article(XinhuaArticle):
@@ -124,9 +107,7 @@ class Xl2019Article(XinhuaArticle):
     body_css = ("#p-detail", "#content")
     credit_css = ("span.p-jc",)
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "div.h-title, #p-detail")
+    match_css = ("div.h-title, #p-detail",)
 
 
 class DetailContentArticle(XinhuaArticle):
@@ -139,9 +120,7 @@ class DetailContentArticle(XinhuaArticle):
     body_css = ("#detailContent", "#detail")
     credit_css = (".conTop .editor", ".editor")
 
-    @classmethod
-    def matches(cls, selector: Selector) -> bool:
-        return exists(selector, "#detailContent, #detail")
+    match_css = ("#detailContent, #detail",)
 
 
 class Xinhua(StandardSite):
@@ -159,21 +138,19 @@ class Xinhua(StandardSite):
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (Detail2020Article, Regional2024Article, Xl2019Article, DetailContentArticle)
+    # Later pages: `c_<id>_<n>.htm` (older templates), `c.html?page=<n>` (picture stories, long reports).
+    story_pages = StoryPages(
+        (
+            re.compile(r"/c_(?P<id>\d+)(?P<suffix>_(?P<page>\d+))?\.htm$"),
+            re.compile(r"(?P<id>/\d{8}/[0-9a-f]{32}/c\.html)(?P<suffix>\?page=(?P<page>\d+))?$"),
+        ),
+        ".xinhuaPager a, #div_currpage a, [id^=div_page_roll] a",
+    )
     list_scope_css = (".part-top", "#focusListNews", ".headnews-left", ".domPC", ".main", "body")
 
-    def canonical_path(self, path: str) -> str:
-        return re.sub(r"/c_(\d+)_\d+\.htm$", r"/c_\1.htm", path)
-
     def canonical_url(self, url: str) -> str:
-        # news.cn and xinhuanet.com serve the same stories; ?page=N is a page of one story.
-        canonical = super().canonical_url(url).replace("://xinhuanet.com/", "://news.cn/").replace(".xinhuanet.com/", ".news.cn/")
-        parts = urlsplit(canonical)
-        query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("page="))
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-
-    def first_page_url(self, url: str) -> str:
-        url = re.sub(r"/c_(\d+)_\d+\.htm$", r"/c_\1.htm", url)
-        return re.sub(r"\?page=\d+$", "", url)
+        # news.cn and xinhuanet.com serve the same stories.
+        return super().canonical_url(url).replace("://xinhuanet.com/", "://news.cn/").replace(".xinhuanet.com/", ".news.cn/")
 
     def parse_list(self, response: TextResponse) -> ListResult:
         if urlsplit(response.url).path.endswith(".json"):

@@ -26,8 +26,8 @@ from typing import Any, Literal
 
 import bson
 
-from crawler.text import fold_chars, fold_for_hash
-from crawler.urls import unwrap_gateway
+from crawler.helpers.text import fold_chars, fold_for_hash
+from crawler.helpers.urls import unwrap_gateway
 
 Outcome = Literal["inserted", "updated", "unchanged", "variant", "stale"]
 

@@ -1,0 +1,221 @@
+"""From body blocks to the item's text fields: paragraphs per language, photos, credits.
+
+Shared by every site parser. It decides which paragraphs are captions (and pairs them with their
+images), which are credit lines (moved to bylines), which are boilerplate, and splits bilingual
+bodies into zh and en with a title for each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from crawler.extraction.bylines import body_credit_line, dateline_bylines, dedupe, find_dateline, parse_fields, trailing_bylines
+from crawler.extraction.credits import find_credit, is_credit_caption
+from crawler.helpers.text import detect_language, zh_variants
+from crawler.items import Byline, Photo
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from crawler.extraction.blocks import Block
+
+# Paragraphs that are page furniture, not text: share widgets, print/close links, correction links.
+SHARED_BOILERPLATE: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"^[【\[]?(?:{zh_variants('纠错')}|{zh_variants('打印')}|{zh_variants('关闭')}|{zh_variants('关闭窗口')}|{zh_variants('返回顶部')})[】\]]?$",
+        rf"^{zh_variants('分享让更多人看到')}$",
+        rf"^{zh_variants('分享到')}\s*[:：]?.{{0,20}}$",
+        rf"^{zh_variants('扫一扫')}.{{0,30}}$",
+        rf"^{zh_variants('点击进入专题')}.{{0,30}}$",
+        rf"^{zh_variants('字号')}\s*[:：].{{0,10}}$",
+        r"^(?:Print|Close|Share|E-mail|Comments?|Adjust font size:?)(?:\s*\|?\s*(?:Print|Close|Share|E-mail|Comments?))*$",
+        r"^\[?(?:Editor'?s? ?)?\]?$",
+        # Pagers printed as text: |<<1234下一页>>|, 【1】【2】, 上一页 1 2 下一页
+        r"^[|\s]*(?:<<|>>|\||上一页|下一页|上一頁|下一頁|首页|尾页|【?\d{1,2}】?|\s)+$",
+    )
+)
+# What captions open with: "5月13日，在…" (Xinhua's photo captions), 图为…, 图：…, Photo taken on…
+_CAPTION_START = re.compile(
+    rf"^(?:\d{{1,2}}{zh_variants('月')}\d{{1,2}}{zh_variants('日')}[，,]|{zh_variants('图为')}|{zh_variants('图')}\s*[:：]|"
+    rf"{zh_variants('上图')}|{zh_variants('下图')}|Photo taken on|This photo)"
+)
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’」』)）]*$")
+_CAPTION_MAX = 500
+_CREDIT_ONLY_MAX = 24
+_TITLE_MAX_EN_WORDS = 20
+_TITLE_MAX_ZH_CHARS = 40
+
+
+@dataclass
+class Assembled:
+    title: dict[str, str] = field(default_factory=dict)
+    body: dict[str, list[str]] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+    """Language keys in page order: zh, en."""
+    photos: list[Photo] = field(default_factory=list)
+    bylines: list[Byline] = field(default_factory=list)
+    source: str | None = None
+    dateline: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Paragraph:
+    lang: str | None
+    text: str
+    block: Block
+
+
+def _looks_like_caption(block: Block, text: str, has_credit: bool) -> bool:
+    if len(text) > _CAPTION_MAX:
+        return False
+    if has_credit or block.caption_class or block.caption_style or block.tag == "figcaption":
+        return True
+    return (block.centered and len(text) <= 200) or (bool(_CAPTION_START.match(text)) and len(text) <= 150)
+
+
+def _metadata_line(text: str) -> bool:
+    if len(text) > 40:
+        return False
+    fields = parse_fields(text)
+    return (
+        bool(fields) and text.lstrip("（(【[").startswith(fields[0].label) and all(f.kind in ("source", "time") for f in fields)
+    )
+
+
+def _is_boilerplate(text: str, extra: Iterable[re.Pattern[str]]) -> bool:
+    return any(p.search(text) for p in (*SHARED_BOILERPLATE, *extra))
+
+
+def _title_like(paragraph: _Paragraph) -> bool:
+    text = paragraph.text
+    if paragraph.lang == "en":
+        short = len(text.split()) <= _TITLE_MAX_EN_WORDS
+    else:
+        short = len(text) <= _TITLE_MAX_ZH_CHARS and not re.search("[。！？]", text[:-1])
+    if not short:
+        return False
+    marked = paragraph.block.bold or paragraph.block.heading or paragraph.block.centered
+    return marked or not _SENTENCE_END.search(text)
+
+
+def assemble(
+    blocks: list[Block],
+    *,
+    page_title: str | None,
+    boilerplate: Iterable[re.Pattern[str]] = (),
+    junk_image: Callable[[str], bool] = lambda url: False,
+) -> Assembled:
+    out = Assembled()
+    extra = tuple(boilerplate)
+    paragraphs: list[_Paragraph] = []
+    pending: list[str] = []  # images still waiting for a caption
+    captioning: Photo | None = None  # the photo whose caption may go on in the next paragraph
+
+    released: tuple[Photo, int] | None = None  # the last uncaptioned photo, and the paragraph count then
+
+    def release_pending() -> None:
+        nonlocal released
+        out.photos.extend(Photo(url=url) for url in pending)
+        if pending:
+            released = (out.photos[-1], len(paragraphs))
+        pending.clear()
+
+    for block in blocks:
+        images = [url for url in block.images if not junk_image(url)]
+        text = block.text
+        if not text:
+            if images:
+                release_pending()
+                pending.extend(images)
+            continue
+        if _is_boilerplate(text, extra):
+            continue
+        lang = detect_language(text)
+        if captioning is not None and not images and block.caption_style and len(text) <= _CAPTION_MAX:
+            # Xinhua English captions run over two styled paragraphs, the credit ending the last.
+            captioning.caption = f"{captioning.caption} {text}"
+            captioning.credit = find_credit(captioning.caption, under_image=True) or captioning.credit
+            continue
+        captioning = None
+        if images:
+            release_pending()
+            pending.extend(images)
+        if pending:
+            credit = find_credit(text, under_image=True)
+            if _looks_like_caption(block, text, credit is not None):
+                *uncaptioned, captioned = pending
+                out.photos.extend(Photo(url=url) for url in uncaptioned)
+                captioning = Photo(url=captioned, caption=text, lang=lang, credit=credit)
+                out.photos.append(captioning)
+                pending.clear()
+                continue
+            release_pending()
+        elif len(text) <= _CAPTION_MAX and is_credit_caption(text):
+            credit = find_credit(text, under_image=False)
+            uncredited = next((p for p in reversed(out.photos) if p.url and p.credit is None), None)
+            if len(text) <= _CREDIT_ONLY_MAX and uncredited is not None:
+                # A bare credit line (新华社发（刘满仓摄）) closing a picture story credits its photo.
+                uncredited.credit = credit
+                continue
+            if released and released[0].caption is None and len(paragraphs) == released[1] + 1:
+                # [image] [what it shows] [background … (Xinhua/Name)]: a caption in two paragraphs.
+                first = paragraphs.pop()
+                photo = released[0]
+                photo.caption, photo.lang, photo.credit = f"{first.text} {text}", lang, credit
+                continue
+            out.photos.append(Photo(url=None, caption=text, lang=lang, credit=credit))
+            out.warnings.append(f"photos: caption without an image: {text[:40]}")
+            continue
+        if (credits := body_credit_line(text, lang)) is not None:
+            out.bylines.extend(credits)
+            continue
+        if _metadata_line(text):
+            # A stray "来源：新华社" line inside the body is metadata, not text.
+            fields = parse_fields(text)
+            out.source = out.source or next((f.value for f in fields if f.kind == "source" and f.value), None)
+            continue
+        paragraphs.append(_Paragraph(lang, text, block))
+    release_pending()
+
+    _split_languages(out, paragraphs, page_title)
+    for photo in out.photos:
+        if photo.credit:
+            out.bylines.extend(Byline(name=n, role="photographer", lang=photo.lang) for n in photo.credit.names)
+    out.bylines = dedupe(out.bylines)
+    return out
+
+
+def _split_languages(out: Assembled, paragraphs: list[_Paragraph], page_title: str | None) -> None:
+    if page_title:
+        out.title[detect_language(page_title) or "zh"] = page_title
+    # A text with no words of its own (a date, a number) belongs to the language around it.
+    current = next((p.lang for p in paragraphs if p.lang), None)
+    for paragraph in paragraphs:
+        paragraph.lang = paragraph.lang or current
+        current = paragraph.lang
+    by_lang: dict[str, list[_Paragraph]] = {}
+    for paragraph in paragraphs:
+        by_lang.setdefault(paragraph.lang or "zh", []).append(paragraph)
+    for lang, group in by_lang.items():
+        if lang not in out.title and len(group) > 1 and _title_like(group[0]):
+            out.title[lang] = group.pop(0).text
+    titles = set(out.title.values())
+    # "八一锐评丨既问计于兵…": the body may repeat the title without its column name.
+    # Column markers only (丨｜|): after a colon ("两会：出国前后关注点大不同") the words can open a section.
+    titles |= {re.split(r"[丨｜|]", t, maxsplit=1)[1].strip() for t in out.title.values() if re.search(r"[丨｜|]", t)}
+    for lang, group in by_lang.items():
+        texts = [p.text for p in group if p.text not in titles]
+        if texts:
+            out.body[lang] = texts
+            out.bylines.extend(dateline_bylines(texts[0], lang))
+            if line := find_dateline(texts[0]):
+                out.dateline[lang] = line
+            out.bylines.extend(trailing_bylines(texts[-1], lang))
+    # Languages in the order they first appear (one pass: a page may hold hundreds of thousands of
+    # paragraphs, and a rescan per paragraph froze the crawl on one).
+    first = [detect_language(page_title) or "zh"] if page_title else []
+    out.languages = list(dict.fromkeys([*first, *(p.lang or "zh" for p in paragraphs)]))

@@ -1,0 +1,1 @@
+"""Tools around the crawler (`python -m crawler …`): cli, cron, report, key migration, new-site scaffold."""

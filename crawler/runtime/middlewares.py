@@ -1,0 +1,119 @@
+"""Downloader middlewares: incremental cron runs (stored article pages are not fetched again) and
+redirect loops made visible."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from pymongo.errors import PyMongoError
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.asyncio import run_in_thread
+from w3lib.url import canonicalize_url
+
+from crawler.helpers.durations import parse_duration
+from crawler.store import StoreUnavailable, store_for
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+class AlreadyStored(IgnoreRequest):
+    """The article page was fetched and stored by an earlier run."""
+
+
+class SkipStoredMiddleware:
+    """Asks the store before an article request goes out; list pages always go out.
+
+    RECHECK_AFTER (e.g. "6h") lets a stored story through again when its last fetch is that old and
+    it was first fetched within RECHECK_WINDOW (default "3d"): recent stories are re-read to catch
+    silent edits and removals, old ones are left alone.
+    """
+
+    def __init__(self, crawler: Crawler, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        if not crawler.settings.getbool("INCREMENTAL_ENABLED", True) or not crawler.settings.getbool("STORE_ENABLED", True):
+            raise NotConfigured("incremental crawling is off")
+        self.crawler = crawler
+        self.clock = clock
+        self.recheck_after = parse_duration(crawler.settings.get("RECHECK_AFTER", 0))
+        self.recheck_window = parse_duration(crawler.settings.get("RECHECK_WINDOW", "3d"))
+        self.missing_retry_after = parse_duration(crawler.settings.get("MISSING_RETRY_AFTER", "1d"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SkipStoredMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get("headlines_kind") != "article":
+            return
+        site = request.cb_kwargs.get("site", "unknown")
+        stats = self.crawler.stats
+        try:
+            fetched = await run_in_thread(store_for(self.crawler).fetched, request.url)
+        except (StoreUnavailable, PyMongoError, sqlite3.Error) as error:
+            # Fetching again is safe (the store deduplicates); skipping on a guess is not.
+            stats.inc_value(f"site/{site}/incremental/store_error")
+            logger.warning("cannot ask the store about %s (%s); fetching it", request.url, error)
+            return
+        if fetched is None:
+            stats.inc_value(f"site/{site}/incremental/new")
+            return
+        now = self.clock()
+        if fetched.status == "other":
+            stats.inc_value(f"site/{site}/incremental/skipped_not_article")
+            raise AlreadyStored(f"not an article page (seen before): {request.url}")
+        if fetched.status == "missing":
+            if now - fetched.last_fetched_at < self.missing_retry_after:
+                stats.inc_value(f"site/{site}/incremental/skipped_missing")
+                raise AlreadyStored(f"answered 404/410 recently: {request.url}")
+            stats.inc_value(f"site/{site}/incremental/retry_missing")
+            return
+        if (
+            self.recheck_after
+            and now - fetched.last_fetched_at >= self.recheck_after
+            and now - fetched.first_fetched_at <= self.recheck_window
+        ):
+            stats.inc_value(f"site/{site}/incremental/recheck")
+            request.meta["recheck"] = True
+            return
+        stats.inc_value(f"site/{site}/incremental/skipped")
+        raise AlreadyStored(f"already stored: {request.url}")
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already visited on the way."""
+
+
+class RedirectLoopMiddleware:
+    """Fails a redirect loop (A -> B -> A) loudly instead of letting it vanish.
+
+    Scrapy follows A -> B, then drops the redirect back to A as a duplicate request: no callback, no
+    errback, only a global `dupefilter/filtered` count. Raising here sends it to the spider's errback,
+    which counts it per outlet (`site/<key>/ignored/redirect_loop`).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if response.status in (301, 302, 303, 307, 308) and location:
+            target = canonicalize_url(urljoin(request.url, location.decode("latin-1")))
+            visited = {canonicalize_url(url) for url in [*request.meta.get("redirect_urls", []), request.url]}
+            if target in visited:
+                logger.info("redirect loop at %s (back to %s)", request.url, target)
+                raise RedirectLoop("redirect loop")
+        return response
