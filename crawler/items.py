@@ -83,11 +83,13 @@ class Article:
     redirected_from: list[str] = field(default_factory=list)
     """URLs requested before redirects led to `url`."""
     parser: str = ""
-    """Layout that produced the item, e.g. chinacomcn:ClassicArticle."""
+    """Layout that produced the item, e.g. chinacomcn:InfoLineArticle, or generic."""
     warnings: list[str] = field(default_factory=list)
     """What was odd on the page; kept, not hidden."""
     content_hash: str | None = None
-    """Near-duplicate identity over the folded body text; set by NormalizePipeline."""
+    """Exact identity of the body folded to simplified script, width and punctuation: equal for a page
+    and its Big5 gateway copy, and for one wire story printed unchanged by two outlets; set by
+    NormalizePipeline. (Near-duplicates, edited copies, are the clusters' business.)"""
     fetched_at: str | None = None
     """When the page was fetched (ISO 8601, UTC); set by NormalizePipeline."""
 

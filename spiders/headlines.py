@@ -28,7 +28,7 @@ from crawler.extraction.merge import merge_pages
 from crawler.extraction.results import ArticleResult, ListResult, OtherResult, ParseResult
 from crawler.parse import parse_response
 from crawler.runtime.guard import RefusedRequest
-from crawler.runtime.middlewares import AlreadyStored, RedirectLoop
+from crawler.runtime.middlewares import KnownPage, RedirectLoop
 from crawler.runtime.offload import take_parsed
 from crawler.runtime.signals import not_an_article, story_removed
 from crawler.sites.base import StandardSite
@@ -96,7 +96,7 @@ class HeadlinesSpider(scrapy.Spider):
         """Raise ArgumentError for arguments no crawl can run with; the crawl command calls this
         before anything starts (no store is opened, no run recorded)."""
         try:
-            sites.select(site)
+            sites.chosen(site)
         except ValueError as error:
             raise ArgumentError(f"{error}; `python -m crawler sites` lists them") from None
         if _flag(reparse) and not replay:
@@ -117,7 +117,7 @@ class HeadlinesSpider(scrapy.Spider):
     ) -> None:
         self.check_arguments(site, replay, max_pages, reparse)
         super().__init__(**kwargs)
-        self.sites = sites.select(site)
+        self.sites = sites.chosen(site)
         self.replay = replay
         self.reparse = _flag(reparse)
         self.max_pages_arg = int(max_pages) if max_pages else None
@@ -293,7 +293,7 @@ class HeadlinesSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "unknown")
         error = failure.value
-        if isinstance(error, AlreadyStored | RefusedRequest):
+        if isinstance(error, KnownPage | RefusedRequest):
             return  # counted by the middleware that refused it
         if isinstance(error, HttpError):
             status = error.response.status

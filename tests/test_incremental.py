@@ -10,7 +10,7 @@ import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from crawler.runtime.middlewares import AlreadyStored, SkipStoredMiddleware
+from crawler.runtime.middlewares import KnownPage, SkipStoredMiddleware
 from tests.test_store import T0, item
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def decide(store: Store) -> tuple[Clock, object]:
         request = Request(url, meta={"headlines_kind": "article"}, cb_kwargs={"site": "chinacomcn"})
         try:
             asyncio.run(middleware.process_request(request))
-        except AlreadyStored:
+        except KnownPage:
             return "skip"
         return "recheck" if request.meta.get("recheck") else "fetch"
 

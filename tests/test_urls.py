@@ -46,11 +46,11 @@ def test_list_links_point_at_the_first_page() -> None:
 
 
 def test_site_registry() -> None:
-    assert [s.key for s in sites.select("all")] == list(sites.SITES)
+    assert [s.key for s in sites.chosen("all")] == list(sites.SITES)
     assert sites.for_url("http://big5.china.com.cn/gate/big5/xitheory.china.com.cn/") is sites.get("chinacomcn")
     assert sites.for_url("http://www.china.org.cn/china/x.htm") is None
     with pytest.raises(ValueError, match="unknown site"):
-        sites.select("nosuchsite")
+        sites.chosen("nosuchsite")
 
 
 def test_redact_hides_whatever_the_password_holds_and_secret_options() -> None:

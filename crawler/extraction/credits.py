@@ -49,8 +49,7 @@ _STRONG: tuple[re.Pattern[str], ...] = tuple(
         r"\[\s*Photos?\s+by\s+(?P<names>[^/\]]{2,60}?)\s*\]$",
         # [Photo/Xinhua], [Photo/VCG]
         r"\[\s*Photos?\s*/\s*(?P<org>[^\]]{2,40}?)\s*\]$",
-        # (Photo by Li Tao), (Photo: Xinhua)
-        r"\(\s*Photos?\s+by\s+(?P<names>[^)/]{2,60}?)(?:\s*/\s*(?P<org>[^)]{2,40}?))?\s*\)$",
+        # (Photo: Xinhua); "(Photo by Li Tao)" is read by the pattern above
         r"\(\s*Photos?\s*:\s*(?P<org>[^)]{2,40}?)\s*\)$",
         # China Daily: "… LIU CHAOFU/FOR CHINA DAILY", "… ZHANG WEI/CHINA DAILY"
         r"(?:^|[.\s])(?P<names>[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,3})\s*/\s*(?:FOR\s+)?(?P<org>CHINA DAILY|XINHUA|CHINADAILY\.COM\.CN)$",

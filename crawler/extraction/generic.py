@@ -19,7 +19,7 @@ from crawler.extraction.blocks import BLOCK_TAGS, SKIP_TAGS, element_text
 from crawler.extraction.bylines import Field, parse_fields
 from crawler.extraction.layout import ArticleLayout, absolute_links, unique
 from crawler.extraction.results import ArticleResult, ListResult, OtherResult, ParseResult
-from crawler.extraction.selectors import select_xpath
+from crawler.extraction.selectors import select, select_xpath
 from crawler.helpers.dates import FoundTime, find_best_time, find_time
 from crawler.helpers.text import clean_text, detect_language, han_count
 from crawler.helpers.urls import host_of
@@ -49,21 +49,46 @@ _NOISE_HINT = re.compile(
 )
 
 
-def _json_ld(selector: Selector) -> dict[str, Any]:
-    for raw in selector.css('script[type="application/ld+json"]::text').getall():
+# The schema.org types of a story, best first; a page's WebPage node is the fallback.
+_STORY_TYPES = ("NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle", "Article", "BlogPosting")
+
+
+def _ld_nodes(data: Any) -> list[dict[str, Any]]:
+    """Every object of a JSON-LD document: a list of them, or a `@graph` of them, flattened."""
+    if isinstance(data, list):
+        return [node for item in data for node in _ld_nodes(item)]
+    if not isinstance(data, dict):
+        return []
+    return [data, *_ld_nodes(data.get("@graph"))]
+
+
+def _ld_types(node: dict[str, Any]) -> set[str]:
+    types = node.get("@type")
+    return {t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
+
+
+def json_ld(selector: Selector) -> dict[str, Any]:
+    """The page's JSON-LD object that describes the story: of a story @type when there is one, else
+    the first with a headline or a publish date. Scripts that do not parse are skipped."""
+    nodes: list[dict[str, Any]] = []
+    for raw in select(selector, 'script[type="application/ld+json"]::text'):
+        # Some CMSes wrap the JSON in an HTML comment or CDATA.
+        text = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
+        text = text.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
         try:
-            data = json.loads(raw)
+            nodes.extend(_ld_nodes(json.loads(text)))
         except ValueError:
             continue
-        for node in data if isinstance(data, list) else [data]:
-            if isinstance(node, dict) and ("headline" in node or "datePublished" in node):
-                return node
-    return {}
+    for wanted in _STORY_TYPES:
+        if story := next((n for n in nodes if wanted in _ld_types(n)), None):
+            return story
+    return next((n for n in nodes if "headline" in n or "datePublished" in n), {})
 
 
 def _meta(selector: Selector, *names: str) -> str:
     for name in names:
-        value = selector.xpath(f"//meta[@name='{name}' or @property='{name}' or @itemprop='{name}']/@content").get()
+        found = select_xpath(selector, f"//meta[@name='{name}' or @property='{name}' or @itemprop='{name}']/@content")
+        value = str(found[0]) if found else ""
         if value and clean_text(value):
             return clean_text(value)
     return ""
@@ -71,7 +96,7 @@ def _meta(selector: Selector, *names: str) -> str:
 
 def _paragraph_score(node: HtmlElement) -> int:
     text = element_text(node)
-    links = "".join(node.xpath(".//a//text()"))
+    links = "".join(select_xpath(node, ".//a//text()"))
     return max(0, len(text) - 2 * len(clean_text(links)))
 
 
@@ -80,7 +105,7 @@ class GenericArticle(ArticleLayout):
 
     def __init__(self, site: Outlet, response: TextResponse) -> None:
         super().__init__(site, response)
-        self.ld = _json_ld(self.selector)
+        self.ld = json_ld(self.selector)
         self._body: HtmlElement | bool | None = False
         self._title: str | None = None
 
@@ -97,8 +122,10 @@ class GenericArticle(ArticleLayout):
             self.selector, "og:title", "twitter:title", "ArticleTitle"
         )
         headings = []
-        for node in self.selector.xpath("//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')][not(self::title)]"):
-            text = element_text(node.root)
+        for node in select_xpath(
+            self.selector, "//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')][not(self::title)]"
+        ):
+            text = element_text(node)
             if 4 <= len(text) <= 120:
                 headings.append(text)
         for reference in (declared, page_title):
@@ -138,9 +165,9 @@ class GenericArticle(ArticleLayout):
                 scores[parent] += len(clean_text(paragraph.tail))
         # Paragraphs written as divs (CGTN's div.text) count the same way as <p>.
         for node in root.iter("div", "section"):
-            own = clean_text("".join(node.xpath("text()")))
+            own = clean_text("".join(select_xpath(node, "text()")))
             parent = node.getparent()
-            if len(own) > 40 and parent is not None and not _is_noise(parent) and not node.xpath(".//p"):
+            if len(own) > 40 and parent is not None and not _is_noise(parent) and not select_xpath(node, ".//p"):
                 scores[parent] += len(own)
         best = max(scores.items(), key=lambda kv: kv[1], default=(None, 0))
         self._body = best[0] if best[1] >= 80 else None

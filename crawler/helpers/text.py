@@ -192,7 +192,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 @lru_cache(maxsize=512)
 def fold_for_hash(text: str) -> str:
-    """Script-, vocabulary-, width- and punctuation-insensitive form of a text, for near-duplicate
+    """Script-, vocabulary-, width- and punctuation-insensitive form of a text, for content
     hashing and for telling a converted copy from an edit.
 
     Remembered for a few hundred texts: a re-fetched story's titles, captions and names are folded

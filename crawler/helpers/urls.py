@@ -1,17 +1,19 @@
-"""URL identity: gateway unwrapping, canonical form, stable keys.
+"""URL identity: gateway unwrapping, one normalisation, the canonical form, stable versioned keys.
 
-A canonical URL is an identity, never a URL to request: the scheme is always https, `www.` is
-dropped, tracking parameters and fragments go, and each site may rewrite its path (page suffixes,
-extensions). Fetching always uses the URL as linked.
+One canonicaliser, built on w3lib's: `normalized_url` says when two URLs fetch the same page,
+`canonical_url` when two pages are one story (never a URL to request: the scheme is always https,
+`www.` is dropped, tracking parameters and fragments go, and each outlet may rewrite its path).
+Fetching always uses the URL as linked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import string
 from collections.abc import Callable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
 
 TRACKING_PARAMS = frozenset(
     {"from", "spm", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "f", "share", "isappinstalled"}
@@ -49,42 +51,32 @@ def host_in(host: str, domains: tuple[str, ...] | list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+KEY_VERSION = 2
+"""Version of the identity rules (canonical_url and the outlets' own rewrites): stored in every
+document as `key_version`. Any change that gives a stored story another key bumps it, and
+`python -m crawler migrate-keys` re-keys a store to it.
+
+1: until 2026-12: the path as linked;
+2: the URL normalised as servers read it (w3lib: RFC 3986 escapes, dot segments, sorted query)."""
 
 
-def _decode_unreserved(path: str) -> str:
-    """`%2D` -> `-` (RFC 3986 §6.2.2.2: the same URL); other escapes kept, in upper case."""
-
-    def one(match: re.Match[str]) -> str:
-        char = chr(int(match[1], 16))
-        return char if char in _UNRESERVED else f"%{match[1].upper()}"
-
-    return _PERCENT.sub(one, path)
-
-
-def remove_dot_segments(path: str) -> str:
-    """`/a/./b/../c` -> `/a/c` (RFC 3986 §5.2.4): the path a server answers for."""
-    output: list[str] = []
-    for segment in path.split("/")[1:] if path.startswith("/") else path.split("/"):
-        if segment == "..":
-            if output:
-                output.pop()
-        elif segment != ".":
-            output.append(segment)
-    trailing = path.endswith(("/.", "/..")) and output and output[-1] != ""
-    return "/" + "/".join(output) + ("/" if trailing else "")
+def normalized_url(url: str) -> str:
+    """The URL as a server reads it: percent-escapes normalised (`%2D` is `-`), dot segments
+    resolved (`/02/../01/` is `/01/`), query sorted, fragment dropped (w3lib's canonicalize_url).
+    Two URLs equal under this fetch the same page: replay lookups and redirect loops use it."""
+    return canonicalize_url(url.strip(), keep_fragments=False)
 
 
 def canonical_url(url: str, rewrite_path: PathRewrite | None = None) -> str:
-    parts = urlsplit(unwrap_gateway(url.strip()))
+    """The story's identity URL: the normalised URL with the gateway unwrapped, https, no `www.`,
+    no tracking parameters, and the outlet's own path rewrite (extensions, mirror prefixes)."""
+    parts = urlsplit(normalized_url(unwrap_gateway(url)))
     host = (parts.hostname or "").lower().removeprefix("www.")
-    path = remove_dot_segments(_decode_unreserved(parts.path or "/"))
-    path = re.sub(r"/{2,}", "/", path)
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
     if rewrite_path:
         path = rewrite_path(path)
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in TRACKING_PARAMS)
-    return urlunsplit(("https", host, path, urlencode(query), ""))
+    query = "&".join(p for p in parts.query.split("&") if p and p.split("=", 1)[0].lower() not in TRACKING_PARAMS)
+    return urlunsplit(("https", host, path, query, ""))
 
 
 def url_key(canonical: str) -> str:

@@ -7,6 +7,7 @@ replay-spill   store the items an outage left in a spill file
 cron           one scheduled crawl: lock, log file, resumable job, exit status from the run's health
 report         the last runs per outlet as a table; --html writes a page with charts
 reparse        re-extract the stories in WARC files with today's parsers and store them (no network)
+migrate-keys   re-key a store to today's identity rules (after an upgrade that changes KEY_VERSION)
 
 Store commands use the crawl's settings: MONGO_URI (environment or -s) selects MongoDB, else the
 embedded store at EMBEDDED_STORE_PATH.
@@ -28,6 +29,7 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.extraction.merge import merge_pages
 from crawler.extraction.results import ArticleResult, ListResult, OtherResult
+from crawler.helpers.urls import KEY_VERSION
 from crawler.items import to_jsonable
 from crawler.ops import cron as cron_module
 from crawler.parse import parse_page
@@ -210,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
     reparse.set_defaults(func=cmd_reparse)
 
+    migrate = commands.add_parser("migrate-keys", help="re-key a store to today's identity rules (KEY_VERSION)")
+    migrate.add_argument("--dry-run", action="store_true", help="count what would change, change nothing")
+    migrate.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
+    migrate.set_defaults(func=cmd_migrate_keys)
+
     report = commands.add_parser("report", help="recent runs per outlet, as a table and an HTML page")
     report.add_argument("--runs", type=int, default=48, help="how many recent runs (default: 48)")
     report.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
@@ -249,6 +256,20 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     }
     print(json.dumps(summary, ensure_ascii=False))
     return 0 if done.returncode == 0 else 2
+
+
+def cmd_migrate_keys(args: argparse.Namespace) -> int:
+    from crawler.ops.migrate import migrate_keys
+
+    store = _open(_settings(args.set))
+    if store is None:
+        return 2
+    try:
+        counts = migrate_keys(store, dry_run=args.dry_run)
+    finally:
+        store.close()
+    print(json.dumps({"key_version": KEY_VERSION, "dry_run": args.dry_run, **counts}, ensure_ascii=False))
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:

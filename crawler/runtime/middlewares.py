@@ -12,9 +12,9 @@ from urllib.parse import urljoin
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
-from w3lib.url import canonicalize_url
 
 from crawler.helpers.durations import parse_duration
+from crawler.helpers.urls import normalized_url
 from crawler.store import StoreUnavailable, store_for
 
 if TYPE_CHECKING:
@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class AlreadyStored(IgnoreRequest):
-    """The article page was fetched and stored by an earlier run."""
+class KnownPage(IgnoreRequest):
+    """The store already knows this article URL and it need not be fetched now: its story is stored
+    (and not due for a recheck), it was not an article, or it answered 404/410 recently."""
 
 
 class SkipStoredMiddleware:
@@ -70,11 +71,11 @@ class SkipStoredMiddleware:
         now = self.clock()
         if fetched.status == "other":
             stats.inc_value(f"site/{site}/incremental/skipped_not_article")
-            raise AlreadyStored(f"not an article page (seen before): {request.url}")
+            raise KnownPage(f"not an article page (seen before): {request.url}")
         if fetched.status == "missing":
             if now - fetched.last_fetched_at < self.missing_retry_after:
                 stats.inc_value(f"site/{site}/incremental/skipped_missing")
-                raise AlreadyStored(f"answered 404/410 recently: {request.url}")
+                raise KnownPage(f"answered 404/410 recently: {request.url}")
             stats.inc_value(f"site/{site}/incremental/retry_missing")
             return
         if (
@@ -86,7 +87,7 @@ class SkipStoredMiddleware:
             request.meta["recheck"] = True
             return
         stats.inc_value(f"site/{site}/incremental/skipped")
-        raise AlreadyStored(f"already stored: {request.url}")
+        raise KnownPage(f"already stored: {request.url}")
 
 
 class RedirectLoop(IgnoreRequest):
@@ -111,8 +112,8 @@ class RedirectLoopMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get("Location")
         if response.status in (301, 302, 303, 307, 308) and location:
-            target = canonicalize_url(urljoin(request.url, location.decode("latin-1")))
-            visited = {canonicalize_url(url) for url in [*request.meta.get("redirect_urls", []), request.url]}
+            target = normalized_url(urljoin(request.url, location.decode("latin-1")))
+            visited = {normalized_url(url) for url in [*request.meta.get("redirect_urls", []), request.url]}
             if target in visited:
                 logger.info("redirect loop at %s (back to %s)", request.url, target)
                 raise RedirectLoop("redirect loop")

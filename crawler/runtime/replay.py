@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
-from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
+
+from crawler.helpers.urls import normalized_url
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -60,7 +61,7 @@ class Saved:
 
 
 def _key(url: str) -> str:
-    return canonicalize_url(url.strip(), keep_fragments=False)
+    return normalized_url(url)
 
 
 class ReplayArchive:

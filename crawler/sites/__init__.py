@@ -30,7 +30,7 @@ def get(key: str) -> Site:
         raise ValueError(f"unknown site {key!r}; known: {', '.join(sorted(SITES))}") from None
 
 
-def select(spec: str | None) -> list[Site]:
+def chosen(spec: str | None) -> list[Site]:
     """`all` (or empty) for every site, else a comma-separated list of keys."""
     if not spec or spec == "all":
         return list(SITES.values())

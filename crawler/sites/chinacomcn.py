@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+import lxml.html
 from lxml import etree
-from parsel import Selector
 
 from crawler.extraction.bylines import Field, bylines_in
 from crawler.extraction.layout import ArticleLayout
@@ -26,6 +26,7 @@ from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+    from parsel import Selector
     from scrapy.http import TextResponse
 
     from crawler.extraction.layout import Outlet
@@ -135,9 +136,8 @@ class ChinaComCnArticle(ArticleLayout):
         match = re.search(r"<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->", self.response.text, re.DOTALL)
         if not match:
             return None
-        fragment = Selector(text=f"<div>{match[1]}</div>")
         self.warnings.append("body: enpcontent markers are not siblings; body cut from the text")
-        return [fragment.css("body > div")[0].root]
+        return [lxml.html.fragment_fromstring(match[1], create_parent="div")]
 
     def fields(self) -> list[Field]:
         fields = super().fields()

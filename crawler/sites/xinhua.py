@@ -20,6 +20,7 @@ from crawler.extraction.assemble import SHARED_BOILERPLATE
 from crawler.extraction.layout import ArticleLayout, unique
 from crawler.extraction.pagination import StoryPages
 from crawler.extraction.results import ListResult
+from crawler.extraction.selectors import exists, select
 from crawler.helpers.dates import FoundTime, find_time
 from crawler.helpers.text import clean_text, zh_variants
 from crawler.helpers.values import as_url
@@ -159,8 +160,8 @@ class Xinhua(StandardSite):
         # Lists filled by JavaScript name their data source: ul[data="datasource:<ID>"].
         feeds = [
             urljoin(response.url, f"ds_{source.split(':', 1)[1]}.json")
-            for source in response.selector.css("[data^='datasource:']::attr(data)").getall()
-            if ":" in source and not response.selector.css("title[data^='datasource:']")
+            for source in select(response.selector, "[data^='datasource:']::attr(data)")
+            if ":" in source and not exists(response.selector, "title[data^='datasource:']")
         ]
         return ListResult(articles=result.articles, next=unique([*result.next, *feeds]))
 

@@ -94,6 +94,21 @@ class Store(ABC):
     def documents(self) -> Iterator[dict[str, Any]]:
         """Every stored story, in key order."""
 
+    # -- re-keying (crawler.ops.migrate): raw access, no merge rules; never during a crawl -----------
+
+    @abstractmethod
+    def put_document(self, doc: dict[str, Any]) -> None:
+        """Insert or replace a story's document as it is."""
+
+    @abstractmethod
+    def delete_document(self, key: str) -> None:
+        """Remove a story's document (its URLs and history stay: relink them first)."""
+
+    @abstractmethod
+    def relink(self, old_key: str, new_key: str) -> None:
+        """Point everything that names `old_key` at `new_key`: fetched URLs, moved revisions, and
+        other stories' `duplicates_of`."""
+
     @abstractmethod
     def save_run(self, run: dict[str, Any]) -> None:
         """Insert or replace a document of the runs collection (its `_id` is the run id)."""

@@ -27,7 +27,7 @@ from typing import Any, Literal
 import bson
 
 from crawler.helpers.text import fold_chars, fold_for_hash
-from crawler.helpers.urls import unwrap_gateway
+from crawler.helpers.urls import KEY_VERSION, unwrap_gateway
 
 Outcome = Literal["inserted", "updated", "unchanged", "variant", "stale"]
 
@@ -63,7 +63,7 @@ def _folded_body(body: dict[str, list[str]], fold: Fold = fold_for_hash) -> dict
 
 
 def content_hash(item: dict[str, Any]) -> str:
-    """Near-duplicate identity: the body text of every language, folded (t2s, width, punctuation).
+    """Exact identity of the body text of every language, folded (t2s, width, punctuation).
 
     Equal for a page and its Big5 gateway copy, and for one wire story republished by two outlets.
     """
@@ -115,7 +115,7 @@ def _script_tag(doc: dict[str, Any]) -> str | None:
     return next((tag for tag in doc.get("languages") or [] if tag.startswith("zh")), None)
 
 
-def _aware(value: Any, default: datetime | None = None) -> datetime:
+def as_aware(value: Any, default: datetime | None = None) -> datetime:
     """A stored time as an aware datetime (MongoDB hands back naive UTC, the embedded store ISO text)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -159,6 +159,7 @@ def new_document(item: dict[str, Any], now: datetime) -> dict[str, Any]:
         removal_status=None,
         duplicates_of=[],
         fingerprint=fingerprint(item),
+        key_version=KEY_VERSION,
         _v=1,
     )
     doc.pop("fetched_at", None)
@@ -172,11 +173,12 @@ def merge(existing: dict[str, Any] | None, item: dict[str, Any], now: datetime) 
     doc = deepcopy(existing)
     # Fetches can be written out of order (a replayed archive, a spill stored late): the document
     # spans the earliest and the latest of them.
-    if _aware(now) < _aware(existing.get("first_seen_at"), default=now):
+    if as_aware(now) < as_aware(existing.get("first_seen_at"), default=now):
         doc["first_seen_at"] = now
-    if _aware(now) >= _aware(existing.get("last_seen_at"), default=now):
+    if as_aware(now) >= as_aware(existing.get("last_seen_at"), default=now):
         doc["last_seen_at"] = now
     doc["_v"] = int(existing.get("_v", 0)) + 1
+    doc["key_version"] = KEY_VERSION  # found under the key today's rules give: current, whatever it was
     if item["url"] not in doc.setdefault("fetched_urls", []):
         doc["fetched_urls"].append(item["url"])
     if doc.get("removed_at") is not None:  # it answers again: no longer removed
@@ -262,6 +264,50 @@ def fit_budget(doc: dict[str, Any], budget: int = DOCUMENT_BUDGET) -> list[dict[
         if encoded_size(doc) <= budget:
             return moved
     raise DocumentTooLarge(f"the story {doc['_id']} is {encoded_size(doc)} bytes without its history; the limit is {budget}")
+
+
+def merge_documents(keep: dict[str, Any], other: dict[str, Any], merged_from: str) -> dict[str, Any]:
+    """One story stored as two documents (two keys that today's rules make one): a document holding
+    both. `keep` is the one whose content is current (the later fetched); the other's URLs, variants,
+    revisions and first sighting join it, and its content, when it differs, becomes a revision."""
+    doc = deepcopy(keep)
+    doc["fetched_urls"] = list(dict.fromkeys([*keep.get("fetched_urls", []), *other.get("fetched_urls", [])]))
+    doc["variants"] = {**deepcopy(other.get("variants") or {}), **(keep.get("variants") or {})}
+    firsts = [as_aware(d["first_seen_at"]) for d in (keep, other) if d.get("first_seen_at")]
+    if firsts:
+        doc["first_seen_at"] = min(firsts)
+    revisions = [*deepcopy(other.get("revisions") or []), *deepcopy(keep.get("revisions") or [])]
+    if other.get("fingerprint") != keep.get("fingerprint") and not same_content(keep, other, str(other.get("fingerprint"))):
+        previous = {field: deepcopy(other.get(field)) for field in CONTENT_FIELDS}
+        previous["variants"] = deepcopy(other.get("variants") or {})
+        revisions.append(
+            {
+                "fingerprint": other.get("fingerprint"),
+                "replaced_at": other.get("last_seen_at"),
+                "changed": changed_fields(other, keep),
+                "url": keep.get("url"),
+                "previous": previous,
+                "merged_from": merged_from,
+            }
+        )
+    revisions.sort(key=lambda r: as_aware(r.get("replaced_at"), default=datetime.min.replace(tzinfo=UTC)))
+    for number, revision in enumerate(revisions, start=1):
+        revision["revision"] = number
+    doc["revisions"] = revisions
+    doc["revision"] = len(revisions) + 1
+    doc["duplicates_of"] = sorted(set(keep.get("duplicates_of") or []) | set(other.get("duplicates_of") or []))
+    if keep.get("removed_at") is None or other.get("removed_at") is None:
+        doc["removed_at"], doc["removal_status"] = None, None
+    doc["_v"] = max(int(keep.get("_v", 0)), int(other.get("_v", 0))) + 1
+    return doc
+
+
+def rekeyed(doc: dict[str, Any], key: str, canonical: str) -> dict[str, Any]:
+    """The document under a new key (today's identity rules)."""
+    moved = dict(doc)
+    moved.update(_id=key, key=key, canonical_url=canonical, key_version=KEY_VERSION)
+    moved["duplicates_of"] = [k for k in moved.get("duplicates_of") or [] if k != key]
+    return moved
 
 
 def removed(existing: dict[str, Any], status: int, now: datetime) -> dict[str, Any] | None:

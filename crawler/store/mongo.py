@@ -2,7 +2,7 @@
 
 Collections (names from settings): articles (one document per story, `_id` = key), article URLs
 (`_id` = URL fetched, for incremental runs), content hashes (`_id` = content_hash, the keys sharing
-it, for near-duplicate links) and runs.
+it, linking exact copies) and runs.
 
 Writes are bulk and unordered. A batch first inserts every story as new; the stories that already
 exist come back as duplicate-key errors and take the update path, guarded by the document's `_v`
@@ -227,6 +227,7 @@ class MongoStore(Store):
                             "first_seen_at": doc["first_seen_at"],
                             "last_seen_at": doc["last_seen_at"],
                             "_v": doc["_v"],
+                            "key_version": doc["key_version"],
                             "removed_at": None,
                             "removal_status": None,
                         },
@@ -378,6 +379,28 @@ class MongoStore(Store):
 
     def documents(self) -> Iterator[dict[str, Any]]:
         yield from self._collection("articles").find().sort("_id", pymongo.ASCENDING)
+
+    def put_document(self, doc: dict[str, Any]) -> None:
+        self._collection("articles").replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
+    def delete_document(self, key: str) -> None:
+        self._collection("articles").delete_one({"_id": key})
+
+    def relink(self, old_key: str, new_key: str) -> None:
+        self._collection("urls").update_many({"key": old_key}, {"$set": {"key": new_key}})
+        history = self._collection("history")
+        for record in history.find({"key": old_key}):
+            history.delete_one({"_id": record["_id"]})
+            record.update(_id=f"{new_key}:{record.get('revision')}", key=new_key)
+            history.replace_one({"_id": record["_id"]}, record, upsert=True)
+        articles = self._collection("articles")
+        for doc in articles.find({"duplicates_of": old_key}, {"duplicates_of": 1}):
+            others = sorted({new_key if k == old_key else k for k in doc["duplicates_of"]} - {doc["_id"]})
+            articles.update_one({"_id": doc["_id"]}, {"$set": {"duplicates_of": others}})
+        hashes = self._collection("hashes")
+        for group in hashes.find({"keys": old_key}):
+            keys = sorted({new_key if k == old_key else k for k in group["keys"]})
+            hashes.update_one({"_id": group["_id"]}, {"$set": {"keys": keys}})
 
     # -- runs -------------------------------------------------------------------------------------
 

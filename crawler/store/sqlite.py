@@ -257,6 +257,35 @@ class EmbeddedStore(Store):
         for (doc,) in rows:
             yield json.loads(doc)
 
+    def put_document(self, doc: dict[str, Any]) -> None:
+        with self.lock:
+            self._save(doc)
+
+    def delete_document(self, key: str) -> None:
+        with self.lock:
+            self.db.execute("DELETE FROM articles WHERE id = ?", (key,))
+
+    def relink(self, old_key: str, new_key: str) -> None:
+        with self.lock:
+            self.db.execute("UPDATE article_urls SET key = ? WHERE key = ?", (new_key, old_key))
+            rows = self.db.execute("SELECT id, revision, doc FROM article_history WHERE key = ?", (old_key,)).fetchall()
+            for record_id, revision, doc in rows:
+                record = json.loads(doc)
+                record.update(_id=f"{new_key}:{revision}", key=new_key)
+                self.db.execute("DELETE FROM article_history WHERE id = ?", (record_id,))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO article_history (id, key, revision, doc) VALUES (?, ?, ?, ?)",
+                    (record["_id"], new_key, revision, _encode(record)),
+                )
+            like = f'%"{old_key}"%'
+            for (doc,) in self.db.execute("SELECT doc FROM articles WHERE doc LIKE ?", (like,)).fetchall():
+                story = json.loads(doc)
+                if old_key in story.get("duplicates_of", []):
+                    story["duplicates_of"] = sorted(
+                        {new_key if k == old_key else k for k in story["duplicates_of"]} - {story["_id"]}
+                    )
+                    self._save(story)
+
     def save_run(self, run: dict[str, Any]) -> None:
         with self.lock:
             started = run.get("started_at")
