@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction.bylines import body_credit_line, bylines_in, dateline_bylines, find_dateline, parse_fields, split_names
+from crawler.extraction.bylines import (
+    body_credit_line,
+    bylines_in,
+    dateline_bylines,
+    dedupe,
+    find_dateline,
+    parse_fields,
+    split_names,
+)
 
 
 def roles(bylines: list) -> list[tuple[str, str]]:
@@ -46,6 +54,10 @@ def test_info_lines(line: str, expected: list[tuple[str, str]]) -> None:
         ("Zhang Kaiwei, Hongyu", ["Zhang Kaiwei", "Hongyu"]),
         ("Wang Xiaoyu and Li Bo", ["Wang Xiaoyu", "Li Bo"]),
         ("张三等", ["张三"]),
+        ("琚 振华", ["琚振华"]),  # a surname set apart from its given name
+        ("方 敏 琚 振华", ["方敏", "琚振华"]),
+        ("琚 振华 王乐文", ["琚振华", "王乐文"]),
+        ("李 王乐文", ["李", "王乐文"]),  # four characters would not be one name: kept as printed
     ],
 )
 def test_split_names(value: str, names: list[str]) -> None:
@@ -131,3 +143,13 @@ def test_collective_commentator_pen_name_is_a_commentator_even_under_author() ->
     assert authors
     assert roles(bylines_in(authors[0].value, "author", "zh")) == [("求是网评论员", "commentator")]
     assert roles(bylines_in("王五", "author", "zh")) == [("王五", "author")]
+
+
+def test_a_plain_author_adds_nothing_beside_the_same_persons_precise_role() -> None:
+    bylines = bylines_in("张泉", "author", "zh") + dateline_bylines("新华社海南文昌4月20日电（记者 张 泉）", "zh")
+    assert [(b.name, b.role) for b in dedupe(bylines)] == [("张泉", "reporter")]
+
+
+def test_an_author_who_is_nobody_elses_reporter_stays() -> None:
+    bylines = bylines_in("宋雅娟", "author", "zh") + dateline_bylines("新华社北京4月20日电（记者 张泉）", "zh")
+    assert [(b.name, b.role) for b in dedupe(bylines)] == [("宋雅娟", "author"), ("张泉", "reporter")]

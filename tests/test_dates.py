@@ -42,3 +42,19 @@ def test_best_time_prefers_the_text_that_shows_the_time() -> None:
     best = find_best_time(["2024-04-24", "2024年04月24日23:52"])
     assert best is not None
     assert best.value.isoformat() == "2024-04-24T23:52:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["2024-04-24 23:52", "2024-04-24 23:52:07"], "2024-04-24T23:52:07+08:00"),  # agrees: refined
+        (["2024-04-24 23:52", "2024-04-23 09:10:07"], "2024-04-24T23:52:00+08:00"),  # another day
+        (["2024-04-24 23:52", "2024-04-24 23:53:07"], "2024-04-24T23:52:00+08:00"),  # another minute
+        (["2024-04-24", "2024-04-25 08:00"], "2024-04-24T00:00:00+08:00"),  # a later day is not a refinement
+        (["", "无日期", "2024-04-24 23:52"], "2024-04-24T23:52:00+08:00"),
+    ],
+)
+def test_best_time_is_refined_only_by_a_copy_that_agrees(texts: list[str], expected: str) -> None:
+    best = find_best_time(texts)
+    assert best is not None
+    assert best.value.isoformat() == expected

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from crawler.runtime.outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, RunOutcome, assess
+from crawler.sites import SITES
 from crawler.store import EmbeddedStore
 from tests.conftest import FIXTURES, subprocess_env
 from tests.servers import free_port
 
 SITE = FIXTURES / "chinacomcn"
-KNOWN = "cgtn, chinacomcn, chinadaily, chinanews, globaltimes, govcn, people, qiushi, xinhua"
+KNOWN = ", ".join(sorted(SITES))  # every registered outlet, in order
 NOISE = ("Traceback", "Task exception was never retrieved", "cannot record the run", "AssertionError")
 
 

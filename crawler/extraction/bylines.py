@@ -162,6 +162,8 @@ def split_names(value: str) -> list[str]:
 
 
 def _join_padded_han_names(tokens: list[str]) -> list[str]:
+    # A single Han character is never a whole name: it is half of a padded two-character name
+    # (`方 敏`) or a surname set apart from its given name (`琚 振华`).
     merged: list[str] = []
     pending = ""
     for token in tokens:
@@ -170,6 +172,9 @@ def _join_padded_han_names(tokens: list[str]) -> list[str]:
             if len(pending) == 2:
                 merged.append(pending)
                 pending = ""
+        elif pending and len(token) == 2:
+            merged.append(pending + token)
+            pending = ""
         else:
             if pending:
                 merged.append(pending)
@@ -308,9 +313,14 @@ def dateline_bylines(first_paragraph: str, lang: str | None) -> list[Byline]:
 
 
 def dedupe(bylines: list[Byline]) -> list[Byline]:
+    """One byline per (name, role). A plain `author` is dropped when the same person is also named
+    with a more precise role (`作者︱张泉` beside a dateline `（记者 张泉）`): it says nothing more."""
+    precise = {b.name for b in bylines if b.role in ("reporter", "commentator")}
     seen: set[tuple[str, str]] = set()
     unique: list[Byline] = []
     for byline in bylines:
+        if byline.role == "author" and byline.name in precise:
+            continue
         if (byline.name, byline.role) not in seen:
             seen.add((byline.name, byline.role))
             unique.append(byline)

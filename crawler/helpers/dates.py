@@ -132,11 +132,25 @@ def find_time(text: str) -> FoundTime | None:
 
 
 def find_best_time(texts: list[str]) -> FoundTime | None:
-    """The most precise time among several candidate texts, earlier texts winning ties."""
+    """The first time found among candidate texts, made more precise by a later candidate that
+    agrees with it: `2024-04-24` then `2024年04月24日23:52` gives 23:52. A later candidate naming
+    another moment (a record created the evening before, a modified time) is ignored."""
     order = {"second": 2, "minute": 1, "day": 0}
     best: FoundTime | None = None
     for text in texts:
         found = find_time(text)
-        if found and (best is None or order[found.precision] > order[best.precision]):
+        if found is None:
+            continue
+        if best is None or (
+            order[found.precision] > order[best.precision] and _truncated(found.value, best.precision) == best.value
+        ):
             best = found
     return best
+
+
+def _truncated(value: datetime, precision: Precision) -> datetime:
+    if precision == "day":
+        return value.replace(hour=0, minute=0, second=0, microsecond=0)
+    if precision == "minute":
+        return value.replace(second=0, microsecond=0)
+    return value

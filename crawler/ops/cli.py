@@ -8,6 +8,7 @@ cron           one scheduled crawl: lock, log file, resumable job, exit status f
 report         the last runs per outlet as a table; --html writes a page with charts
 reparse        re-extract the stories in WARC files with today's parsers and store them (no network)
 migrate-keys   re-key a store to today's identity rules (after an upgrade that changes KEY_VERSION)
+new-site       the files of a new outlet to fill in (docs/adding-an-outlet.md)
 
 Store commands use the crawl's settings: MONGO_URI (environment or -s) selects MongoDB, else the
 embedded store at EMBEDDED_STORE_PATH.
@@ -212,6 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
     reparse.set_defaults(func=cmd_reparse)
 
+    scaffold = commands.add_parser("new-site", help="write a new outlet's module, registration, fixtures folder and test")
+    scaffold.add_argument("key", help="the outlet's key, lower case: gmw")
+    scaffold.add_argument("--host", action="append", required=True, help="a host (registrable domain) of the outlet; repeatable")
+    scaffold.add_argument("--name", default="", help='the outlet as people name it: "光明网 Guangming Online"')
+    scaffold.add_argument("--language", action="append", default=[], help="a language tag it publishes in (default zh-Hans)")
+    scaffold.add_argument("--start", action="append", default=[], help="a headline page to start from; repeatable")
+    scaffold.set_defaults(func=cmd_new_site)
+
     migrate = commands.add_parser("migrate-keys", help="re-key a store to today's identity rules (KEY_VERSION)")
     migrate.add_argument("--dry-run", action="store_true", help="count what would change, change nothing")
     migrate.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
@@ -256,6 +265,20 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     }
     print(json.dumps(summary, ensure_ascii=False))
     return 0 if done.returncode == 0 else 2
+
+
+def cmd_new_site(args: argparse.Namespace) -> int:
+    from crawler.ops.scaffold import PROJECT, ScaffoldError, new_site
+
+    try:
+        written = new_site(args.key, args.host, args.name, args.language, args.start)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path.relative_to(PROJECT)}")
+    print("next: docs/adding-an-outlet.md, step 3")
+    return 0
 
 
 def cmd_migrate_keys(args: argparse.Namespace) -> int:

@@ -1,4 +1,7 @@
-"""Registry of outlets. Modules are listed explicitly: a typo fails loudly, not silently."""
+"""Registry of outlets. Modules are listed explicitly: a typo fails loudly, not silently.
+
+`python -m crawler new-site KEY --host HOST` adds a module here (docs/adding-an-outlet.md).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from crawler.sites.chinacomcn import ChinaComCn
 from crawler.sites.chinadaily import ChinaDaily
 from crawler.sites.chinanews import ChinaNews
 from crawler.sites.globaltimes import GlobalTimes
+from crawler.sites.gmw import Gmw
 from crawler.sites.govcn import GovCn
 from crawler.sites.people import People
 from crawler.sites.qiushi import Qiushi
@@ -17,10 +21,19 @@ from crawler.sites.xinhua import Xinhua
 if TYPE_CHECKING:
     from crawler.sites.base import Site
 
-SITES: dict[str, Site] = {
-    site.key: site
-    for site in (ChinaComCn(), Xinhua(), People(), ChinaDaily(), Cgtn(), GlobalTimes(), ChinaNews(), GovCn(), Qiushi())
-}
+OUTLETS: tuple[Site, ...] = (
+    ChinaComCn(),
+    Xinhua(),
+    People(),
+    ChinaDaily(),
+    Cgtn(),
+    GlobalTimes(),
+    ChinaNews(),
+    GovCn(),
+    Qiushi(),
+    Gmw(),
+)
+SITES: dict[str, Site] = {site.key: site for site in OUTLETS}
 
 
 def get(key: str) -> Site:

@@ -11,45 +11,18 @@ gateway serves `big5.china.com.cn/gate/big5/<host>/<path>` with links rewritten 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
 
-import lxml.html
-from lxml import etree
-
-from crawler.extraction.bylines import Field, bylines_in
-from crawler.extraction.layout import ArticleLayout
+from crawler.extraction.enp import EnpArticle
 from crawler.extraction.pagination import StoryPages
-from crawler.extraction.selectors import select_xpath
-from crawler.helpers.dates import FoundTime, find_time
-from crawler.helpers.text import clean_text, zh_variants
+from crawler.helpers.text import zh_variants
 from crawler.sites.base import StandardSite
-
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
-    from parsel import Selector
-    from scrapy.http import TextResponse
-
-    from crawler.extraction.layout import Outlet
-    from crawler.items import Byline
 
 CONTENT_RE = re.compile(r"/content_(?P<id>\d+)(?P<suffix>_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
 NODE_RE = re.compile(r"/node_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
-_ENP_PROPERTY = re.compile(r"<(?P<name>\w+)>(?P<value>[^<]*)</(?P=name)>")
-# The ENP CMS's comment markers: `<!--enpcontent-->` opens the body, `<!--enpproperty …-->` holds fields.
-_ENP_CONTENT = "//comment()[normalize-space(.)='enpcontent']"
-_ENP_PROPERTIES = "//comment()[starts-with(normalize-space(.), 'enpproperty')]"
 _HEADLINE_CHANNEL = re.compile(rf"^\s*(?:{zh_variants('头条')}|{zh_variants('要闻')})\s*$")
 
 
-def enp_properties(selector: Selector) -> dict[str, str]:
-    """The ENP CMS's hidden `<!--enpproperty <articleid>…</articleid>…-->` comment as a dict."""
-    comments = select_xpath(selector, _ENP_PROPERTIES)
-    if not comments:
-        return {}
-    return {m["name"]: clean_text(m["value"]) for m in _ENP_PROPERTY.finditer(comments[0].text or "")}
-
-
-class ChinaComCnArticle(ArticleLayout):
+class ChinaComCnArticle(EnpArticle):
     """The shared china.com.cn article template family; subclasses only reorder what they try first."""
 
     name = "ChinaComCnArticle"
@@ -112,64 +85,6 @@ class ChinaComCnArticle(ArticleLayout):
     credit_css = ("div.editor", ".articleEditor")
     breadcrumb_css = (".crumb .local", ".m_local", ".crumb", ".artLink", ".cNav", ".crumbs", "#box1", ".local", ".position")
     title_suffix = re.compile(r"\s*[_\-–—|]\s*(?:中国网|中國網|China\.com\.cn|China\.org\.cn)[^_\-–—|]*$", re.IGNORECASE)
-    _id_fields: ClassVar[dict[str, str]] = {"#author_baidu": "author", "#editor_baidu": "editor", "#source_baidu": "source"}
-    match_xpath: ClassVar[str | None] = _ENP_CONTENT  # any page of the ENP CMS, or one with a body_css
-
-    def __init__(self, site: Outlet, response: TextResponse) -> None:
-        super().__init__(site, response)
-        self.properties = enp_properties(self.selector)
-
-    def body_nodes(self) -> list[HtmlElement | str] | None:
-        start = select_xpath(self.selector, _ENP_CONTENT)
-        if start:
-            marker = start[0]
-            nodes: list[HtmlElement | str] = [marker.tail] if marker.tail else []
-            for sibling in marker.itersiblings():
-                if isinstance(sibling, etree._Comment) and sibling.text.strip() == "/enpcontent":
-                    return nodes
-                nodes.append(sibling)
-            # The end marker is not a sibling (markup broken across containers): cut the text instead.
-            return self._enp_fragment() or nodes
-        return super().body_nodes()
-
-    def _enp_fragment(self) -> list[HtmlElement | str] | None:
-        match = re.search(r"<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->", self.response.text, re.DOTALL)
-        if not match:
-            return None
-        self.warnings.append("body: enpcontent markers are not siblings; body cut from the text")
-        return [lxml.html.fragment_fromstring(match[1], create_parent="div")]
-
-    def fields(self) -> list[Field]:
-        fields = super().fields()
-        seen = {f.kind for f in fields}
-        for css, kind in self._id_fields.items():
-            if kind in seen:
-                continue
-            text = clean_text(" ".join(self.find(f"{css} ::text, {css}::text")))
-            if text:
-                value = re.sub(r"^[^:：]{1,6}[:：]\s*", "", text)
-                fields.append(Field(kind, css, value))  # type: ignore[arg-type]
-        return fields
-
-    def published(self, fields: list[Field]) -> FoundTime | None:
-        found = super().published(fields)
-        if found is None and (date := self.properties.get("date")):
-            found = find_time(date)
-            if found:
-                self.warnings.append("published_at: not shown on the page; taken from the CMS property")
-        return found
-
-    def source(self, fields: list[Field]) -> str | None:
-        return super().source(fields) or self.properties.get("sourcename") or None
-
-    def field_bylines(self, fields: list[Field], lang: str | None) -> list[Byline]:
-        bylines = super().field_bylines(fields, lang)
-        shown = {f.kind for f in fields} | {b.role for b in bylines} | {b.role for b in self.credit_bylines(lang)}
-        # The CMS record fills roles the page does not show; a visible (even empty) field wins.
-        for prop, role in (("author", "author"), ("journalist", "reporter"), ("liability", "editor")):
-            if role not in shown and (value := self.properties.get(prop)):
-                bylines.extend(bylines_in(value, role, lang))  # type: ignore[arg-type]
-        return bylines
 
 
 class Inform2022Article(ChinaComCnArticle):
