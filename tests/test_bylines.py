@@ -10,6 +10,7 @@ from crawler.extraction.bylines import (
     find_dateline,
     parse_fields,
     split_names,
+    trailing_bylines,
 )
 
 
@@ -153,3 +154,23 @@ def test_a_plain_author_adds_nothing_beside_the_same_persons_precise_role() -> N
 def test_an_author_who_is_nobody_elses_reporter_stays() -> None:
     bylines = bylines_in("宋雅娟", "author", "zh") + dateline_bylines("新华社北京4月20日电（记者 张泉）", "zh")
     assert [(b.name, b.role) for b in dedupe(bylines)] == [("宋雅娟", "author"), ("张泉", "reporter")]
+
+
+@pytest.mark.parametrize(
+    ("last_paragraph", "expected"),
+    [
+        ("推动建设开放型世界经济，共同把“蛋糕”做大，实现“多赢”“共赢”。（钟才文）", [("钟才文", "author")]),
+        ("推動建設開放型世界經濟，共同把「蛋糕」做大，實現「多贏」「共贏」。（鍾才文）", [("鍾才文", "author")]),
+        ("各国应当携手合作，共同应对气候变化带来的严峻挑战。（欧阳振华、李明）", [("欧阳振华", "author"), ("李明", "author")]),
+        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（记者 张泉）", [("张泉", "reporter")]),
+        # Closing words that are no one's name.
+        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（完）", []),
+        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（待续）", []),
+        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（新华社）", []),
+        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（人民日报）", []),
+        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（有删节）", []),
+        ("（钟才文）", []),  # a paragraph that is nothing but the name is a credit line, read elsewhere
+    ],
+)
+def test_names_closing_the_last_paragraph(last_paragraph: str, expected: list[tuple[str, str]]) -> None:
+    assert [(b.name, b.role) for b in trailing_bylines(last_paragraph, "zh")] == expected

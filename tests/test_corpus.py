@@ -60,9 +60,8 @@ CHINACOMCN_2024 = {
     "last": "十二、扩展普惠性托育服务供给渠道。鼓励公办幼儿园延伸开设托育班，实施托幼一体化服务。"
     "支持有条件的机关企事业单位利用闲置办公场所以单独或联合相关单位共同举办的方式，为职工提供普惠性托育服务，所需面积不计入单位办公用房总使用面积。",
     "paragraphs": 13,
-    # The page shows 2024-05-13 13:48; the CMS record (<!--enpproperty <date>2024-05-13 13:48:13:671)
-    # holds the same minute to the second.
-    "published_at": "2024-05-13T13:48:13+08:00",
+    # The page shows 2024-05-13 13:48; the CMS comment has seconds, the page does not.
+    "published_at": "2024-05-13T13:48:00+08:00",
     "source": "中国网",
     "bylines": [("辛闻", "author"), ("刘峻凌", "editor")],
     "section": ["首页", "新闻中心"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extraction.results import ArticleResult
 from crawler.items import Article
 from crawler.parse import build_response, parse_response
@@ -63,3 +65,35 @@ def test_a_surname_set_apart_is_one_photographer() -> None:
     item = parsed_2017(TECH_2017.body.decode("utf-8"))
     assert [b.name for b in item.bylines if b.role == "photographer"] == ["琚振华"]
     assert [(b.name, b.role) for b in item.bylines if b.name == "张泉"] == [("张泉", "reporter")]
+
+
+POLITICS_2024 = Case(FIXTURES / "gmw/article_politics_2024")
+PRINT_TAG = "<p>　　《光明日报》（2025年06月12日 04版）</p>"
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "《光明日报》（2025年06月12日 04版）",
+        "《 人民日报海外版 》（ 2024年05月13日   第 01 版）",
+        "《人民日报》（2025年06月12日 03版）",
+        "《光明日報》（2025年06月12日 04版）",
+    ],
+)
+def test_the_print_edition_tag_is_not_text(tag: str) -> None:
+    html = POLITICS_2024.body.decode("utf-8")
+    assert PRINT_TAG in html
+    item = parsed_politics(html.replace(PRINT_TAG, f"<p>{tag}</p>"))
+    assert item.body["zh"][-1] == "下一步，相关部门将继续做好收购资金保障和仓容准备，严防“卖粮难”。"
+
+
+def test_a_paragraph_opening_with_a_paper_name_is_text() -> None:
+    sentence = "《光明日报》记者从国家粮食和物资储备局获悉，今年新麦收购进度快于去年同期，第04版有详细报道。"
+    item = parsed_politics(POLITICS_2024.body.decode("utf-8").replace(PRINT_TAG, f"<p>{sentence}</p>"))
+    assert item.body["zh"][-1] == sentence
+
+
+def parsed_politics(html: str) -> Article:
+    result = parse_response(build_response(POLITICS_2024.meta["url"], html.encode("utf-8"), POLITICS_2024.headers()))
+    assert isinstance(result, ArticleResult)
+    return result.item

@@ -33,6 +33,9 @@ SHARED_BOILERPLATE: tuple[re.Pattern[str], ...] = tuple(
         rf"^{zh_variants('字号')}\s*[:：].{{0,10}}$",
         r"^(?:Print|Close|Share|E-mail|Comments?|Adjust font size:?)(?:\s*\|?\s*(?:Print|Close|Share|E-mail|Comments?))*$",
         r"^\[?(?:Editor'?s? ?)?\]?$",
+        # The print-edition tag closing a story from a newspaper: 《人民日报》（2025年06月12日 03版）,
+        # 《光明日报》（2025年06月12日 01版）, 《 人民日报海外版 》（ 2024年05月13日 第 01 版）.
+        r"^《\s*[^《》]{1,12}[报報版]\s*》.{0,30}版\s*[)）]?$",
         # Pagers printed as text: |<<1234下一页>>|, 【1】【2】, 上一页 1 2 下一页
         r"^[|\s]*(?:<<|>>|\||上一页|下一页|上一頁|下一頁|首页|尾页|【?\d{1,2}】?|\s)+$",
     )

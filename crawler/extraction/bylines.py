@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from crawler.helpers.surnames import starts_with_surname
 from crawler.helpers.text import clean_text, zh_variants
 from crawler.items import Byline, Role
 
@@ -267,12 +268,23 @@ _TRAILING_CREDIT_RE = re.compile(
 )
 
 
+# "…实现“多赢”“共赢”。（钟才文）": a commentary in the Party press closes with its writer's name alone.
+_TRAILING_NAME_RE = re.compile(r"(?<=\S)[（(](?P<names>[\u3400-\u9fff]{2,4}(?:[、，,\s]+[\u3400-\u9fff]{2,4}){0,3})[)）]$")
+
+
 def trailing_bylines(last_paragraph: str, lang: str | None) -> list[Byline]:
-    match = _TRAILING_CREDIT_RE.search(clean_text(last_paragraph))
-    if not match or not _names_only(match["names"]):
-        return []
-    role: Role = "commentator" if "评" in match["label"] else "reporter"
-    return bylines_in(match["names"], role, lang)
+    text = clean_text(last_paragraph)
+    if match := _TRAILING_CREDIT_RE.search(text):
+        if not _names_only(match["names"]):
+            return []
+        role: Role = "commentator" if "评" in match["label"] else "reporter"
+        return bylines_in(match["names"], role, lang)
+    if (match := _TRAILING_NAME_RE.search(text)) and match.start() >= 10:  # closing a paragraph of text
+        names = split_names(match["names"])
+        # （完）, （待续）, （新华社）, （摘编）: closing words that are no one's name.
+        if names and all(len(n) <= 4 and starts_with_surname(n) for n in names):
+            return [Byline(name=n, role="author", lang=lang) for n in names]
+    return []
 
 
 _ZH_DATELINE = re.compile(

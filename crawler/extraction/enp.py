@@ -18,7 +18,7 @@ from lxml import etree
 from crawler.extraction.bylines import Field, bylines_in
 from crawler.extraction.layout import ArticleLayout
 from crawler.extraction.selectors import select_xpath
-from crawler.helpers.dates import find_best_time, find_time
+from crawler.helpers.dates import find_time
 from crawler.helpers.text import clean_text
 
 if TYPE_CHECKING:
@@ -91,15 +91,12 @@ class EnpArticle(ArticleLayout):
         return fields
 
     def published(self, fields: list[Field]) -> FoundTime | None:
+        # The time the page shows wins, even where the record has seconds the page does not show:
+        # the record is read only when the page shows no time.
         found = super().published(fields)
-        recorded = self.properties.get("date", "")
-        if found is None:
-            found = find_time(recorded)
-            if found:
-                self.warnings.append("published_at: not shown on the page; taken from the CMS property")
-            return found
-        # The record holds the shown moment to the second: it refines the page's time when they agree.
-        return find_best_time([found.raw, recorded])
+        if found is None and (found := find_time(self.properties.get("date", ""))):
+            self.warnings.append("published_at: not shown on the page; taken from the CMS property")
+        return found
 
     def source(self, fields: list[Field]) -> str | None:
         return super().source(fields) or self.properties.get("sourcename") or None

@@ -126,6 +126,11 @@ def chinese_script(text: str) -> Literal["zh-Hans", "zh-Hant"] | None:
 
 
 @lru_cache(maxsize=512)
+def to_traditional_variants(simplified: str) -> set[str]:
+    """`simplified` and its renderings in the traditional scripts OpenCC knows (Taiwan, Hong Kong)."""
+    return {simplified} | {_converter(config).convert(simplified) for config in ("s2t.json", "s2tw.json", "s2hk.json")}
+
+
 def zh_variants(simplified: str) -> str:
     """A regex fragment matching `simplified` written in any Chinese script.
 

@@ -35,7 +35,6 @@ _TITLE_SUFFIX = re.compile(
 _BOILERPLATE = (
     re.compile(r"^(?:【\d+】)+$"),
     re.compile(rf"^{zh_variants('点击进入')}.{{0,40}}$"),
-    re.compile(r"^《\s*人民日报\s*》.{0,30}版\s*）?$"),  # print-edition tag, kept out of the text
 )
 
 
