@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING
 from scrapy.http import Response, TextResponse
 
 from crawler import sites
-from crawler.extraction.decoding import MAX_ELEMENTS, build_response, merge_stray_roots, not_html, repair_encoding, too_large
+from crawler.discovery.documents import document_kind
+from crawler.extraction.blocked import blocked_reason
+from crawler.extraction.decoding import (
+    MAX_ELEMENTS,
+    build_response,
+    content_type,
+    merge_stray_roots,
+    not_html,
+    repair_encoding,
+    too_large,
+)
 from crawler.extraction.generic import GenericArticle
 from crawler.extraction.results import ArticleResult, OtherResult, ParseResult
 from crawler.extraction.sanitize import sanitize_article
@@ -31,10 +41,14 @@ def parse_response(response: Response, site: str | None = None, max_elements: in
         return OtherResult("not a text page", "not_text")
     if refused := not_html(response):
         return refused
+    if reason := blocked_reason(response.status, response.body):
+        return OtherResult(f"the outlet refused us ({reason} page instead of content)", f"blocked_{reason}")
     response, decoding_warning = repair_encoding(response)
-    if refused := too_large(response, max_elements):
-        return refused
-    merge_stray_roots(response)
+    if document_kind(response.url, content_type(response), response.body) == "html":
+        # Feeds, sitemaps and JSON lists are not HTML: they are read by their own bounded readers.
+        if refused := too_large(response, max_elements):
+            return refused
+        merge_stray_roots(response)
     owner = sites.get(site) if site else sites.for_url(response.url)
     if owner is None:
         owner = GenericSite(host_of(response.url))

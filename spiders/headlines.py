@@ -9,13 +9,15 @@ Arguments (`-a name=value`):
   reparse    with replay: start from every archived article page instead of the headline pages,
              and re-extract stories even when stored (`python -m crawler reparse` sets both)
   max_pages  list pages to read per headline channel (default: HEADLINES_MAX_LIST_PAGES)
+  discover   which sources to read: lists, feeds, sitemaps (comma-separated), all, or default
+             (each outlet's own choice, `python -m crawler sites` shows it)
 """
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,14 +26,18 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import sites
+from crawler.discovery.sources import Source, SourceKind, chosen_kinds
+from crawler.extraction.blocked import blocked_reason
 from crawler.extraction.merge import merge_pages
 from crawler.extraction.results import ArticleResult, ListResult, OtherResult, ParseResult
+from crawler.helpers.durations import parse_duration
+from crawler.helpers.urls import unwrap_gateway
 from crawler.parse import parse_response
 from crawler.runtime.guard import RefusedRequest
 from crawler.runtime.middlewares import KnownPage, RedirectLoop
 from crawler.runtime.offload import take_parsed
 from crawler.runtime.signals import not_an_article, story_removed
-from crawler.sites.base import StandardSite
+from crawler.sites.base import Site, StandardSite
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -78,6 +84,11 @@ def ignored_code(error: IgnoreRequest) -> str:
     return _stat_name(re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__))
 
 
+def _source_of(response: Response) -> SourceKind | None:
+    """The discovery source that led to this response (tests build responses without requests)."""
+    return response.meta.get("headlines_source") if response.request is not None else None
+
+
 def _flag(value: str | None) -> bool:
     return value not in (None, "", "0", "false", "no")
 
@@ -91,7 +102,13 @@ class HeadlinesSpider(scrapy.Spider):
 
     @classmethod
     def check_arguments(
-        cls, site: str = "all", replay: str | None = None, max_pages: str | None = None, reparse: str | None = None, **_: Any
+        cls,
+        site: str = "all",
+        replay: str | None = None,
+        max_pages: str | None = None,
+        reparse: str | None = None,
+        discover: str | None = None,
+        **_: Any,
     ) -> None:
         """Raise ArgumentError for arguments no crawl can run with; the crawl command calls this
         before anything starts (no store is opened, no run recorded)."""
@@ -99,6 +116,10 @@ class HeadlinesSpider(scrapy.Spider):
             sites.chosen(site)
         except ValueError as error:
             raise ArgumentError(f"{error}; `python -m crawler sites` lists them") from None
+        try:
+            chosen_kinds(discover)
+        except ValueError as error:
+            raise ArgumentError(str(error)) from None
         if _flag(reparse) and not replay:
             raise ArgumentError("reparse needs replay=ARCHIVE: it reads stories from an archive, never from the network")
         for part in (replay or "").split(os.pathsep) if replay else ():
@@ -113,16 +134,23 @@ class HeadlinesSpider(scrapy.Spider):
         replay: str | None = None,
         max_pages: str | None = None,
         reparse: str | None = None,
+        discover: str | None = None,
         **kwargs: Any,
     ) -> None:
-        self.check_arguments(site, replay, max_pages, reparse)
+        self.check_arguments(site, replay, max_pages, reparse, discover)
         super().__init__(**kwargs)
         self.sites = sites.chosen(site)
+        self.discover = chosen_kinds(discover)
+        self.queued_stories: set[tuple[str, bool]] = set()
+        """Stories asked for in this run, by canonical URL and gateway form: a story listed by a
+        list, a feed and a sitemap (each in its own URL form) is fetched once."""
+        self._item_source: dict[str, str] = {}
+        """Story URL -> the discovery source that listed it, until its item is yielded."""
         self.replay = replay
         self.reparse = _flag(reparse)
         self.max_pages_arg = int(max_pages) if max_pages else None
         self.allowed_domains = sorted({d for s in self.sites for d in s.allowed_domains()})
-        self.arguments = {"site": site, "replay": replay, "max_pages": max_pages, "reparse": self.reparse}
+        self.arguments = {"site": site, "replay": replay, "max_pages": max_pages, "reparse": self.reparse, "discover": discover}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HeadlinesSpider:
@@ -161,10 +189,19 @@ class HeadlinesSpider(scrapy.Spider):
         if distributed is not None and not distributed.should_seed():
             return  # another worker of this distributed run yields the headline pages
         for site in self.sites:
-            for url in overrides.get(site.key) or site.headline_urls:
-                request = self._request(url, site.key, self.parse_list, PRIORITY_LIST, "list", list_page=1)
+            for source in self._sources(site, overrides.get(site.key)):
+                request = self._request(source.url, site.key, self.parse_list, PRIORITY_LIST, "list", list_page=1)
+                request.meta["headlines_source"] = source.kind
                 # Read again when a stopped run continues (its "seen" holds it): the newest stories.
                 yield request.replace(dont_filter=True)
+
+    def _sources(self, site: Site, override: list[str] | None) -> list[Source]:
+        chosen: list[Source] = site.sources(self.discover)
+        if override:  # HEADLINES_START_URLS replaces the outlet's lists, not its feeds or sitemaps
+            chosen = [Source("lists", url) for url in override] + [s for s in chosen if s.kind != "lists"]
+        if not chosen:
+            self.logger.warning("%s declares no %s source", site.key, "/".join(self.discover or site.discover))
+        return chosen
 
     def _archived_stories(self) -> list[tuple[str, str]]:
         """First pages of the stories in the replay archive, for the selected outlets."""
@@ -215,22 +252,77 @@ class HeadlinesSpider(scrapy.Spider):
 
     def parse_list(self, response: Response, site: str, list_page: int) -> Iterator[scrapy.Request | Article]:
         result = self._parsed(response, site)
+        source: SourceKind = _source_of(response) or "lists"
         if isinstance(result, ArticleResult):  # a start URL that is itself a story
             yield from self._article(result, site)
             return
         if isinstance(result, OtherResult):
-            self._count(site, f"pages/other/{result.code}")
-            self.logger.warning("not a list page (%s): %s", result.reason, response.url)
+            self._other(result, site, response.url, list_page=True)
             return
         self._count(site, "pages/list")
-        self._count(site, "links/articles", len(result.articles))
-        for url in result.articles:
-            yield self._request(url, site, self.parse_article, PRIORITY_ARTICLE, "article")
+        self._count(site, f"sources/{source}/pages")
+        self._judge_freshness(result, site, source, response.url)
+        articles = self._recent(result.articles, result, site)
+        # The other-language versions a sitemap names are stories of the outlet too.
+        alternates = [alt for url in articles for alt in result.alternates.get(url, [])]
+        owner = sites.get(site)
+        fresh = [url for url in (*articles, *alternates) if not isinstance(owner, StandardSite) or owner.is_article_url(url)]
+        self._count(site, "links/articles", len(articles))
+        self._count(site, f"sources/{source}/articles", len(articles))
+        for url in fresh:
+            if self._first_time(owner, url, site):
+                request = self._request(url, site, self.parse_article, PRIORITY_ARTICLE, "article")
+                request.meta["headlines_source"] = source
+                yield request
+        further = self._recent(result.next, result, site)
         if list_page < self.max_list_pages:
-            for url in result.next:
-                yield self._request(url, site, self.parse_list, PRIORITY_NEXT_LIST, "list", list_page=list_page + 1)
-        elif result.next:
-            self._count(site, "links/list_pages_beyond_limit", len(result.next))
+            for url in further:
+                request = self._request(url, site, self.parse_list, PRIORITY_NEXT_LIST, "list", list_page=list_page + 1)
+                request.meta["headlines_source"] = source
+                yield request
+        elif further:
+            self._count(site, "links/list_pages_beyond_limit", len(further))
+
+    def _first_time(self, owner: Site, url: str, site: str) -> bool:
+        key = (owner.canonical_url(url), unwrap_gateway(url) != url)
+        if key in self.queued_stories:
+            self._count(site, "links/already_queued")
+            return False
+        self.queued_stories.add(key)
+        return True
+
+    def _recent(self, urls: list[str], result: ListResult, site: str) -> list[str]:
+        """The links the list dates within HEADLINES_MAX_LINK_AGE (undated links are kept)."""
+        limit = parse_duration(self.settings.get("HEADLINES_MAX_LINK_AGE"))
+        if not limit or not result.published:
+            return urls
+        oldest = datetime.now(UTC) - limit
+        kept = [url for url in urls if (when := result.published.get(url)) is None or datetime.fromisoformat(when) >= oldest]
+        if len(kept) < len(urls):
+            self._count(site, "links/older_than_limit", len(urls) - len(kept))
+        return kept
+
+    def _judge_freshness(self, result: ListResult, site: str, source: str, url: str) -> None:
+        """A feed (or sitemap, JSON list) whose newest entry is old has stopped: said, never trusted silently."""
+        after = parse_duration(self.settings.get("HEADLINES_STALE_SOURCE_AFTER"))
+        if not after or result.newest is None:
+            return
+        age = datetime.now(UTC) - datetime.fromisoformat(result.newest)
+        if age > after:
+            self._count(site, f"sources/stale/{result.listed_in}")
+            self.logger.warning("stale %s (newest entry %s, %d days old): %s", result.listed_in, result.newest, age.days, url)
+
+    def _other(self, result: OtherResult, site: str, url: str, *, list_page: bool) -> None:
+        if result.blocked:
+            self._count(site, f"blocked/{result.blocked}")
+            self.logger.warning("blocked (%s): %s", result.blocked, url)
+        elif list_page:
+            self._count(site, f"pages/other/{result.code}")
+            self.logger.warning("not a list page (%s): %s", result.reason, url)
+        else:
+            self._count(site, f"pages/other/{result.code}")
+            self.logger.info("skipped (%s): %s", result.reason, url)
+            self.crawler.signals.send_catch_log(not_an_article, url=url, site=site, reason=result.reason)
 
     def parse_article(self, response: Response, site: str) -> Iterator[scrapy.Request | Article]:
         result = self._parsed(response, site)
@@ -242,16 +334,16 @@ class HeadlinesSpider(scrapy.Spider):
                 result.item.fetched_at = datetime.fromisoformat(archived_at.decode("latin-1")).isoformat()
             elif response.request is not None and response.meta.get("fetched_at"):
                 result.item.fetched_at = response.meta["fetched_at"]  # the time the WARC record carries
-            yield from self._article(result, site)
+            yield from self._article(result, site, _source_of(response))
         elif isinstance(result, ListResult):
             self._count(site, "pages/list_at_article_url")
         else:
-            self._count(site, f"pages/other/{result.code}")
-            self.logger.info("skipped (%s): %s", result.reason, response.url)
-            self.crawler.signals.send_catch_log(not_an_article, url=response.url, site=site, reason=result.reason)
+            self._other(result, site, response.url, list_page=False)
 
-    def _article(self, result: ArticleResult, site: str) -> Iterator[scrapy.Request | Article]:
+    def _article(self, result: ArticleResult, site: str, source: str | None = None) -> Iterator[scrapy.Request | Article]:
         self._count(site, "pages/article")
+        if source:
+            self._item_source[result.item.url] = source
         yield from self._continue_story([result.item], result.more_pages, site)
 
     def _continue_story(self, pages: list[Article], remaining: list[str], site: str) -> Iterator[scrapy.Request | Article]:
@@ -266,8 +358,14 @@ class HeadlinesSpider(scrapy.Spider):
         if remaining:
             yield self._next_page(pages, remaining, site)
             return
+        yield self._story(pages, site)
+
+    def _story(self, pages: list[Article], site: str) -> Article:
+        """The item of a story read page by page, counted (with the source that listed it)."""
         self._count(site, "items")
-        yield merge_pages(pages) if len(pages) > 1 else pages[0]
+        if source := self._item_source.pop(pages[0].url, None):
+            self._count(site, f"sources/{source}/items")
+        return merge_pages(pages) if len(pages) > 1 else pages[0]
 
     def _next_page(self, pages: list[Article], remaining: list[str], site: str) -> scrapy.Request:
         request = self._request(
@@ -297,6 +395,10 @@ class HeadlinesSpider(scrapy.Spider):
             return  # counted by the middleware that refused it
         if isinstance(error, HttpError):
             status = error.response.status
+            if reason := blocked_reason(status, error.response.body):
+                self._count(site, f"blocked/{reason}")
+                self.logger.warning("blocked (%s, HTTP %s): %s", reason, status, request.url)
+                return
             self._count(site, f"errors/http_{status}")
             self.logger.info("HTTP %s: %s", status, request.url)
             if status in (404, 410) and request.meta.get("headlines_kind") == "article":
@@ -314,8 +416,7 @@ class HeadlinesSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         pages: list[Article] = request.cb_kwargs["pages"]
         missing = [request.url, *request.cb_kwargs["remaining"]]
-        item = merge_pages(pages)
+        item = self._story(pages, request.cb_kwargs["site"])
         item.warnings.append(f"pages: {len(missing)} page(s) could not be fetched: {', '.join(missing)}")
         self._count(request.cb_kwargs["site"], "items_incomplete")
-        self._count(request.cb_kwargs["site"], "items")
         yield item

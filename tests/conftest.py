@@ -103,8 +103,17 @@ class Case:
         return json.loads(self.path.with_name(self.path.name + ".meta.json").read_text(encoding="utf-8"))
 
     @property
+    def body_path(self) -> Path:
+        """The page's bytes: NAME.html, or NAME.json / .xml / .txt for lists that are not HTML."""
+        for suffix in BODY_SUFFIXES:
+            candidate = self.path.with_name(self.path.name + suffix)
+            if candidate.exists():
+                return candidate
+        raise FileNotFoundError(f"no body file for {self.path}")
+
+    @property
     def body(self) -> bytes:
-        return self.path.with_name(self.path.name + ".html").read_bytes()
+        return self.body_path.read_bytes()
 
     @property
     def expected_path(self) -> Path:
@@ -120,12 +129,17 @@ class Case:
         return build_response(self.meta["url"], self.body, self.headers())
 
 
+BODY_SUFFIXES = (".html", ".json", ".xml", ".txt")
+
+
 def page_cases(*kinds: str) -> list[Case]:
-    """Every HTML fixture whose meta.json `kind` is one of `kinds` (all kinds when empty)."""
+    """Every fixture with an expected output whose meta.json `kind` is one of `kinds` (all when empty)."""
     cases = []
     for meta in sorted(FIXTURES.glob("*/*.meta.json")):
         stem = meta.with_name(meta.name.removesuffix(".meta.json"))
-        if not stem.with_name(stem.name + ".html").exists():
+        if not any(stem.with_name(stem.name + suffix).exists() for suffix in BODY_SUFFIXES):
+            continue
+        if not stem.with_name(stem.name + ".expected.json").exists():
             continue
         case = Case(stem)
         if not kinds or case.meta.get("kind") in kinds:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, Case
 
 SITE = FIXTURES / "chinacomcn"
 SEED_GATE_URL = "http://big5.china.com.cn/gate/big5/xitheory.china.com.cn/2025-06/05/content_117911710.htm"
@@ -166,3 +166,12 @@ def test_replay_spill_keeps_a_file_it_cannot_read(tmp_path: Path) -> None:
 def test_reparse_of_a_missing_archive_is_a_clear_error(tmp_path: Path) -> None:
     done = run("reparse", str(tmp_path / "no-such.warc.gz"))
     assert (done.returncode, done.stderr.decode().strip()) == (2, f"error: {tmp_path / 'no-such.warc.gz'} does not exist")
+
+
+@pytest.mark.parametrize(
+    "stem", ["people/feed_politics", "people/sitemap_index", "govcn/list_yaowen_json", "cgtn/robots", "xinhua/list_ds_linkurls"]
+)
+def test_feeds_sitemaps_and_json_lists_parse_like_list_pages(stem: str) -> None:
+    case = Case(FIXTURES / stem)
+    document = parse("--url", case.meta["url"], str(case.body_path))
+    assert document == case.expected()

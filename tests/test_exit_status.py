@@ -49,6 +49,12 @@ def test_an_unknown_site_key_is_one_line_and_status_2(tmp_path: Path) -> None:
     assert not (tmp_path / "store.sqlite3").exists(), "nothing may start for a usage error"
 
 
+def test_an_unknown_discovery_source_is_one_line_and_status_2(tmp_path: Path) -> None:
+    done = scrapy_crawl(tmp_path, "-a", "discover=lists,rss")
+    assert done.returncode == EXIT_USAGE
+    assert done.stderr.splitlines() == ["error: unknown discovery source 'rss'; choose from lists, feeds, sitemaps, all"]
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -141,6 +147,8 @@ def test_the_verdict_reads_the_close_reason_and_what_was_read() -> None:
         ("STORE_BATCH_SIZE=0", "error: STORE_BATCH_SIZE must be 1 or more, not 0"),
         ("DOWNLOAD_DELAY=fast", "error: DOWNLOAD_DELAY must be a number, not 'fast'"),
         ("HEADLINES_MAX_CRAWL_DELAY=-1", "error: HEADLINES_MAX_CRAWL_DELAY must not be negative, not -1.0"),
+        ("HEADLINES_MAX_CRAWL_DELAY=soon", "error: HEADLINES_MAX_CRAWL_DELAY must be a number of seconds, not 'soon'"),
+        ("HEADLINES_MAX_LINK_AGE=a month", "error: HEADLINES_MAX_LINK_AGE: not a duration: 'a month' (use seconds, or a number with s, m, h or d)"),
         ("DISTRIBUTED=kafka", "error: DISTRIBUTED='kafka': the only distributed mode is 'redis' (or leave it unset)"),
         ('HEADLINES_START_URLS={"xinhau": []}', f"error: HEADLINES_START_URLS: unknown site 'xinhau'; known: {KNOWN}"),
         ('HEADLINES_START_URLS={"xinhua": "https://www.news.cn/"}',

@@ -14,13 +14,14 @@ from tests.conftest import ROOT
 ALLOWED: dict[str, set[str]] = {
     "helpers": set(),
     "items": {"helpers"},
+    "discovery": {"helpers"},
     "extraction": {"helpers", "items"},
-    "sites": {"extraction", "helpers", "items"},
-    "parse": {"sites", "extraction", "helpers", "items"},
+    "sites": {"discovery", "extraction", "helpers", "items"},
+    "parse": {"sites", "discovery", "extraction", "helpers", "items"},
     "store": {"helpers", "items"},
     "settings": {"store"},  # the Secret wrapper for MONGO_URI
-    "runtime": {"parse", "sites", "extraction", "store", "helpers", "items"},
-    "ops": {"runtime", "parse", "sites", "extraction", "store", "helpers", "items"},
+    "runtime": {"parse", "sites", "discovery", "extraction", "store", "helpers", "items"},
+    "ops": {"runtime", "parse", "sites", "discovery", "extraction", "store", "helpers", "items"},
     "__main__": {"ops"},
 }
 

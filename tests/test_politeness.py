@@ -39,3 +39,31 @@ def test_robots_rules_crawl_delay_user_agent_and_offsite_links(tmp_path: Path) -
     assert not any(url.removeprefix("http://") in requested for url in forbidden)
     assert stats["robotstxt/forbidden"] == len(forbidden)
     assert agents and all("headlines/" in agent and "ops@example.org" in agent for agent in agents), agents
+
+
+def _robots_delay(settings: dict[str, object], crawl_delay: int) -> tuple[dict[str, float], dict[str, object]]:
+    """What PoliteRobotsTxtMiddleware makes of a robots.txt asking for `crawl_delay` seconds."""
+    from scrapy import Request
+    from scrapy.robotstxt import ProtegoRobotParser
+    from scrapy.utils.test import get_crawler
+
+    from crawler.runtime.politeness import PoliteRobotsTxtMiddleware
+
+    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True, **settings})
+    middleware = PoliteRobotsTxtMiddleware(crawler)
+    parser = ProtegoRobotParser(f"User-agent: *\nCrawl-delay: {crawl_delay}\n".encode(), None)
+    middleware.process_request_2(parser, Request("http://www.people.com.cn/", meta={"download_slot": "people"}))
+    return middleware.delays, crawler.stats.get_stats()
+
+
+def test_a_long_crawl_delay_is_honoured_in_full() -> None:
+    delays, stats = _robots_delay({}, 120)
+    assert delays == {"people": 120.0}
+    assert stats["politeness/crawl_delay/www.people.com.cn"] == 120
+    assert not any(name.startswith("politeness/crawl_delay_overridden") for name in stats)
+
+
+def test_only_an_explicit_setting_caps_it_and_the_run_says_so() -> None:
+    delays, stats = _robots_delay({"HEADLINES_MAX_CRAWL_DELAY": "30"}, 120)
+    assert delays == {"people": 30.0}
+    assert stats["politeness/crawl_delay_overridden/www.people.com.cn"] == 120

@@ -7,12 +7,14 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from parsel import Selector
 from scrapy.utils.test import get_crawler
 
 from crawler import sites
+from crawler.discovery.sources import SOURCE_KINDS
 from crawler.extraction.results import ArticleResult, ListResult
 from crawler.helpers.urls import host_of, unwrap_gateway
 from crawler.parse import parse_response
@@ -51,11 +53,28 @@ def test_every_headline_host_has_a_list_fixture_that_yields_articles(site: Stand
             continue
         result = parse_response(case.response())
         assert isinstance(result, ListResult), case.id
-        assert result.articles, f"{case.id} yields no article links"
+        # A list gives stories, or the lists it leads to (a sitemap index, a page its script fills).
+        assert result.articles or result.next, f"{case.id} yields no links"
         assert all(site.is_article_url(url) for url in result.articles), case.id
         hosts_with_lists.add(host_of(unwrap_gateway(case.meta["url"])))
     headline_hosts = {host_of(unwrap_gateway(url)) for url in site.headline_urls}
     assert headline_hosts <= hosts_with_lists, f"no list fixture for {sorted(headline_hosts - hosts_with_lists)}"
+
+
+LISTED_IN = {"lists": {"html", "json"}, "feeds": {"feed"}, "sitemaps": {"sitemap", "robots"}}
+
+
+@pytest.mark.parametrize("site", SITES, ids=lambda s: s.key)
+def test_every_declared_source_has_a_fixture_read_as_its_kind(site: StandardSite) -> None:
+    fixtures = {case.meta["url"]: case for case in page_cases("list") if case.path.parent.name == site.key}
+    for source in site.sources(SOURCE_KINDS):
+        case = fixtures.get(source.url)
+        assert case is not None, f"{site.key}: no fixture for its {source.kind} source {source.url}"
+        result = parse_response(case.response())
+        assert isinstance(result, ListResult), case.id
+        assert result.listed_in in LISTED_IN[source.kind], f"{case.id} read as {result.listed_in}"
+        assert result.articles or result.next, f"{case.id} yields no links"
+    assert set(site.discover) <= {source.kind for source in site.sources(SOURCE_KINDS)}, "a default source is not declared"
 
 
 @pytest.mark.parametrize("site", SITES, ids=lambda s: s.key)
@@ -115,6 +134,33 @@ def test_site_argument_selects_outlets_and_all_covers_every_one() -> None:
     only = asyncio.run(start_urls("govcn,qiushi"))
     expected = {*sites.get("govcn").headline_urls, *sites.get("qiushi").headline_urls}
     assert set(only) == expected
+
+
+def _start_urls(settings: dict[str, Any] | None = None, **arguments: str) -> list[str]:
+    async def collect() -> list[str]:
+        crawler = get_crawler(HeadlinesSpider, settings_dict=settings or {})
+        spider = HeadlinesSpider.from_crawler(crawler, **arguments)
+        crawler.spider = spider
+        return [request.url async for request in spider.start()]
+
+    return asyncio.run(collect())
+
+
+def test_discover_reads_each_outlets_default_sources_or_the_ones_asked_for() -> None:
+    chinanews = sites.get("chinanews")
+    assert chinanews.discover == ("lists", "feeds")
+    assert _start_urls(site="chinanews") == [*chinanews.headline_urls, *chinanews.feed_urls]
+    assert _start_urls(site="chinanews", discover="feeds") == list(chinanews.feed_urls)
+    people = sites.get("people")
+    assert _start_urls(site="people") == list(people.headline_urls)  # its feeds are stale, its sitemaps slow
+    assert _start_urls(site="people", discover="all") == [*people.headline_urls, *people.feed_urls, *people.sitemap_urls]
+    assert _start_urls(site="qiushi", discover="sitemaps") == []  # none declared: nothing, and a warning
+
+
+def test_start_urls_setting_replaces_the_lists_only() -> None:
+    override = {"chinanews": ["https://www.chinanews.com.cn/china.shtml"]}
+    urls = _start_urls(site="chinanews", settings={"HEADLINES_START_URLS": override})
+    assert urls == ["https://www.chinanews.com.cn/china.shtml", *sites.get("chinanews").feed_urls]
 
 
 def test_sites_command_and_readme_list_every_outlet_and_headline_page() -> None:

@@ -114,17 +114,23 @@ def merge_stray_roots(response: TextResponse) -> None:
 _BINARY_MAGIC = re.compile(rb"^(?:\x89PNG|GIF8[79]a|\xff\xd8\xff|%PDF-|PK\x03\x04|\x1f\x8b|RIFF|\x00\x00\x01\x00|BM)")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 _IMPLAUSIBLE = re.compile("[\ue000-\uf8ff\x80-\x9f]")
-_TEXT_TYPES = re.compile(r"^(?:text/|application/(?:xhtml\+xml|xml|json|javascript)$|$)")
+# Text a list or a page can come as: HTML, XML (feeds: application/rss+xml, atom+xml), JSON, scripts.
+_TEXT_TYPES = re.compile(r"^(?:text/|application/(?:[\w.-]+\+xml|xml|json|[\w.-]+\+json|javascript|x-javascript)$|$)")
+
+
+def content_type(response: Response) -> str:
+    """The media type the response declares, lowercased, without parameters ("" when none)."""
+    return (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
 
 
 def not_html(response: Response) -> OtherResult | None:
     """Why a response cannot be a page of text, or None."""
-    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
+    declared = content_type(response)
     head = response.body[:2048]
     if _BINARY_MAGIC.match(head):
         return OtherResult("binary body, not HTML", "binary")
-    if not _TEXT_TYPES.match(content_type):
-        return OtherResult(f"not an HTML page ({content_type})", "not_html")
+    if not _TEXT_TYPES.match(declared):
+        return OtherResult(f"not an HTML page ({declared})", "not_html")
     # Control bytes in text are rare (a stray NUL); in a binary body they are everywhere.
     controls = len(_CONTROL_BYTES.findall(head))
     if head and controls > len(head) // 20:

@@ -18,7 +18,7 @@ from crawler.extraction.blocks import Block, blocks_from, element_text
 from crawler.extraction.bylines import Field, bylines_in, dedupe, parse_fields
 from crawler.extraction.results import ArticleResult, OtherResult
 from crawler.extraction.selectors import exists, select, select_xpath
-from crawler.helpers.dates import FoundTime, find_best_time, find_time
+from crawler.helpers.dates import FoundTime, date_in_url, find_best_time
 from crawler.helpers.text import chinese_script, clean_text, detect_language, repair_mojibake
 from crawler.helpers.urls import unwrap_gateway
 from crawler.items import Article, Byline, Photo
@@ -45,12 +45,6 @@ class Outlet(Protocol):
     def key_for(self, url: str) -> str: ...
 
 
-_URL_DATES = (
-    re.compile(r"/(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
-    re.compile(r"/(?P<y>20\d{2})-(?P<m>[01]\d)/(?P<d>[0-3]\d)/"),
-    re.compile(r"/(?P<y>20\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
-    re.compile(r"/(?P<y>20\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)/"),
-)
 _GB_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312", "cp936"})
 _ENDS_HTML = re.compile(rb"</html\s*>\s*$", re.IGNORECASE)
 _SOFT_404 = re.compile(
@@ -169,12 +163,7 @@ class ArticleLayout:
     def url_date(self) -> FoundTime | None:
         """The date in the URL (/20230115/, /2024-05/13/, /n1/2024/0424/): a day, Beijing time."""
         path = urlsplit(unwrap_gateway(self.url)).path
-        for pattern in _URL_DATES:
-            if match := pattern.search(path):
-                found = find_time(f"{match['y']}-{match['m']}-{match['d']}")
-                if found is not None:
-                    return FoundTime(value=found.value, raw=match[0], precision="day")
-        return None
+        return date_in_url(path)
 
     def source(self, fields: list[Field]) -> str | None:
         if text := self.first_text(self.source_css, " "):

@@ -154,3 +154,25 @@ def _truncated(value: datetime, precision: Precision) -> datetime:
     if precision == "minute":
         return value.replace(second=0, microsecond=0)
     return value
+
+
+# The day in a story's URL: /20230115/, /2024-05/13/, /n1/2024/0424/, /202405/13/, /2026/09-27/,
+# /2025-06-09/.
+_URL_DATES = (
+    re.compile(r"/(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
+    re.compile(r"/(?P<y>20\d{2})-(?P<m>[01]\d)/(?P<d>[0-3]\d)/"),
+    re.compile(r"/(?P<y>20\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
+    re.compile(r"/(?P<y>20\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)/"),
+    re.compile(r"/(?P<y>20\d{2})/(?P<m>[01]\d)-(?P<d>[0-3]\d)/"),
+    re.compile(r"/(?P<y>20\d{2})-(?P<m>[01]\d)-(?P<d>[0-3]\d)/"),
+)
+
+
+def date_in_url(path: str) -> FoundTime | None:
+    """The publication day a URL path carries, Beijing time, or None."""
+    for pattern in _URL_DATES:
+        if match := pattern.search(path):
+            found = find_time(f"{match['y']}-{match['m']}-{match['d']}")
+            if found is not None:
+                return FoundTime(value=found.value, raw=match[0], precision="day")
+    return None

@@ -9,6 +9,7 @@ report         the last runs per outlet as a table; --html writes a page with ch
 reparse        re-extract the stories in WARC files with today's parsers and store them (no network)
 migrate-keys   re-key a store to today's identity rules (after an upgrade that changes KEY_VERSION)
 new-site       the files of a new outlet to fill in (docs/adding-an-outlet.md)
+probe          each outlet's sources fetched once: what they give, what is blocked or dead (network)
 
 Store commands use the crawl's settings: MONGO_URI (environment or -s) selects MongoDB, else the
 embedded store at EMBEDDED_STORE_PATH.
@@ -51,24 +52,35 @@ def result_document(result: ArticleResult | ListResult | OtherResult) -> dict[st
     if isinstance(result, ArticleResult):
         return {"kind": "article", **to_jsonable(result.item), "more_pages": result.more_pages}
     if isinstance(result, ListResult):
-        return {"kind": "list", "articles": result.articles, "next": result.next}
+        document: dict[str, Any] = {"kind": "list", "articles": result.articles, "next": result.next}
+        if result.listed_in != "html":  # what a feed, sitemap or JSON list adds
+            document |= {"listed_in": result.listed_in, "published": result.published, "newest": result.newest}
+            if result.alternates:
+                document["alternates"] = result.alternates
+        return document
     return {"kind": "other", "reason": result.reason}
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
+    from crawler.discovery.sources import SOURCE_KINDS
     from crawler.sites import SITES
 
     if args.markdown:
-        print("| key | outlet | languages | headline pages |")
+        print("| key | outlet | languages | sources (read by default in bold) |")
         print("|---|---|---|---|")
         for site in SITES.values():
-            pages = "<br>".join(f"`{url}`" for url in site.headline_urls)
-            print(f"| `{site.key}` | {site.name} | {', '.join(site.languages)} | {pages} |")
+            groups = []
+            for kind in SOURCE_KINDS:
+                urls = [source.url for source in site.sources((kind,))]
+                if urls:
+                    label = f"**{kind}**" if kind in site.discover else kind
+                    groups.append(f"{label}: " + "<br>".join(f"`{url}`" for url in urls))
+            print(f"| `{site.key}` | {site.name} | {', '.join(site.languages)} | {'<br>'.join(groups)} |")
         return 0
     for site in SITES.values():
-        print(f"{site.key:<12} {site.name}  [{', '.join(site.languages)}]")
-        for url in site.headline_urls:
-            print(f"{'':<12} {url}")
+        print(f"{site.key:<12} {site.name}  [{', '.join(site.languages)}]  default: {','.join(site.discover)}")
+        for source in site.sources(SOURCE_KINDS):
+            print(f"{'':<12} {source.kind:<9} {source.url}")
     return 0
 
 
@@ -226,12 +238,36 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
     migrate.set_defaults(func=cmd_migrate_keys)
 
+    probe = commands.add_parser("probe", help="fetch each outlet's sources once and say what they give")
+    probe.add_argument("--site", default="all", help="all (default) or comma-separated site keys")
+    probe.add_argument("--replay", help="answer from saved pages or WARC files instead of the network")
+    probe.add_argument("--json", action="store_true", help="one JSON record per source instead of the table")
+    probe.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting (repeatable)")
+    probe.set_defaults(func=cmd_probe)
     report = commands.add_parser("report", help="recent runs per outlet, as a table and an HTML page")
     report.add_argument("--runs", type=int, default=48, help="how many recent runs (default: 48)")
     report.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
     report.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
     report.set_defaults(func=cmd_report)
     return parser
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    import os
+
+    from crawler import sites
+    from crawler.ops import probe
+
+    try:
+        sites.chosen(args.site)
+    except ValueError as error:
+        print(f"error: {error}; `python -m crawler sites` lists them", file=sys.stderr)
+        return 2
+    missing = [part for part in (args.replay or "").split(os.pathsep) if part and not Path(part).exists()]
+    if missing:
+        print(f"error: replay source not found: {missing[0]}", file=sys.stderr)
+        return 2
+    return probe.main(args.site, args.replay, args.json, args.set or [])
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from crawler.helpers.durations import parse_duration
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
-DURATIONS = ("RECHECK_AFTER", "RECHECK_WINDOW", "MISSING_RETRY_AFTER")
+DURATIONS = ("RECHECK_AFTER", "RECHECK_WINDOW", "MISSING_RETRY_AFTER", "HEADLINES_MAX_LINK_AGE", "HEADLINES_STALE_SOURCE_AFTER")
 WHOLE_NUMBERS = {
     # name: smallest allowed
     "HEADLINES_MAX_LIST_PAGES": 1,
@@ -37,7 +37,6 @@ WHOLE_NUMBERS = {
 }
 NUMBERS = (
     "DOWNLOAD_DELAY",
-    "HEADLINES_MAX_CRAWL_DELAY",
     "STORE_FLUSH_SECONDS",
     "STORE_RETRY_BACKOFF",
     "DISTRIBUTED_IDLE_SECONDS",
@@ -74,6 +73,15 @@ def check_settings(settings: BaseSettings) -> None:
             raise SettingError(f"{name} must be a number, not {settings.get(name)!r}") from None
         if amount < 0:
             raise SettingError(f"{name} must not be negative, not {amount}")
+    if settings.get("HEADLINES_MAX_CRAWL_DELAY") not in (None, ""):
+        try:
+            cap = settings.getfloat("HEADLINES_MAX_CRAWL_DELAY")
+        except (TypeError, ValueError):
+            raise SettingError(
+                f"HEADLINES_MAX_CRAWL_DELAY must be a number of seconds, not {settings.get('HEADLINES_MAX_CRAWL_DELAY')!r}"
+            ) from None
+        if cap < 0:
+            raise SettingError(f"HEADLINES_MAX_CRAWL_DELAY must not be negative, not {cap}")
     mode = str(settings.get("DISTRIBUTED") or "").lower()
     if mode not in DISTRIBUTED_MODES:
         raise SettingError(f"DISTRIBUTED={mode!r}: the only distributed mode is 'redis' (or leave it unset)")

@@ -7,8 +7,10 @@ A run is `degraded` when, for some outlet,
 - the share of fetched article pages that became articles (the yield) falls well below its median;
 - a field's coverage (share of articles with a zh body, an editor, a credited caption, …) falls
   well below its median: the signature of a template change;
-- most parsed pages were dropped, or most requests failed.
-The first and the last two need no history; the others wait for HEALTH_MIN_HISTORY earlier runs.
+- most parsed pages were dropped, or most requests failed;
+- the outlet refused us (a WAF page, a challenge, a captcha, a 429: blocked/<reason>);
+- a feed, sitemap or JSON list read has stopped updating (sources/stale/<kind>).
+The first and the last four need no history; the others wait for HEALTH_MIN_HISTORY earlier runs.
 Pure functions over the `sites` part of run documents (crawler.runtime.extensions.per_site).
 """
 
@@ -144,6 +146,14 @@ def _immediate(key: str, site: dict[str, Any], t: Thresholds) -> list[Finding]:
     parsed = figure(site, "articles") + dropped
     if parsed >= t.min_sample and dropped / parsed > t.failure_share:
         findings.append(Finding(key, "drops", f"{dropped:.0f} of {parsed:.0f} parsed articles dropped", dropped / parsed))
+    if blocked := site.get("blocked"):
+        reasons = ", ".join(f"{reason} ({figure(blocked, reason):.0f})" for reason in sorted(blocked))
+        findings.append(Finding(key, "blocked", f"the outlet refused us: {reasons}", figure(site, "blocked")))
+    if stale := site.get("sources", {}).get("stale"):
+        kinds = ", ".join(sorted(stale))
+        findings.append(
+            Finding(key, "stale_sources", f"stale {kinds}: newest entry older than HEADLINES_STALE_SOURCE_AFTER", figure(stale))
+        )
     errors = figure(site, "errors")
     attempted = figure(site, "pages") + errors
     if attempted >= t.min_sample and errors / attempted > t.failure_share:

@@ -12,14 +12,21 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
+from crawler.discovery.documents import document_kind
+from crawler.discovery.readers import json_lists_named_in, read_listing
+from crawler.discovery.sources import Source, SourceKind
+from crawler.extraction.decoding import content_type
 from crawler.extraction.generic import GenericArticle, generic_parse
 from crawler.extraction.layout import absolute_links, unique
-from crawler.extraction.results import ArticleResult, ListResult, OtherResult, ParseResult
-from crawler.extraction.selectors import select
+from crawler.extraction.results import ArticleResult, ListedIn, ListResult, OtherResult, ParseResult
+from crawler.extraction.selectors import select, select_xpath
+from crawler.helpers.dates import date_in_url
 from crawler.helpers.text import clean_text
 from crawler.helpers.urls import canonical_url, host_in, host_of, unwrap_gateway, url_key
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from lxml.html import HtmlElement
     from parsel import Selector
     from scrapy.http import TextResponse
@@ -38,12 +45,24 @@ class Site(ABC):
     gateway_hosts: ClassVar[tuple[str, ...]] = ()
     """Big5 gateway hosts that proxy this site's pages."""
     headline_urls: ClassVar[tuple[str, ...]]
-    """Where a crawl starts: headline (头条/要闻) pages, simplified and gateway forms."""
+    """Where a crawl starts: headline (头条/要闻) pages, simplified and gateway forms, and the JSON
+    lists such pages load (discovery source `lists`)."""
+    feed_urls: ClassVar[tuple[str, ...]] = ()
+    """RSS and Atom feeds of the outlet's news (discovery source `feeds`)."""
+    sitemap_urls: ClassVar[tuple[str, ...]] = ()
+    """Sitemap indexes, sitemaps, or a robots.txt that names them (discovery source `sitemaps`)."""
+    discover: ClassVar[tuple[SourceKind, ...]] = ("lists",)
+    """The sources a crawl reads unless `-a discover=` says otherwise: what works best here."""
     story_pages: ClassVar[StoryPages | None] = None
     """How the outlet numbers the later pages of one story (crawler.extraction.pagination)."""
 
     def owns(self, url: str) -> bool:
         return host_in(host_of(url), self.domains)
+
+    def sources(self, kinds: tuple[SourceKind, ...] | None = None) -> list[Source]:
+        """The outlet's sources of the kinds asked for (its default kinds when None)."""
+        declared = {"lists": self.headline_urls, "feeds": self.feed_urls, "sitemaps": self.sitemap_urls}
+        return [Source(kind, url) for kind in (kinds or self.discover) for url in declared[kind]]
 
     def allowed_domains(self) -> list[str]:
         return [*self.domains, *self.gateway_hosts]
@@ -77,6 +96,10 @@ class StandardSite(Site):
     article_path: ClassVar[re.Pattern[str]]
     """Matched against the path of the original URL (gateway unwrapped)."""
     list_path: ClassVar[re.Pattern[str] | None] = None
+    contents_path: ClassVar[re.Pattern[str] | None] = None
+    """Pages shaped like articles that list articles (a magazine issue's table of contents): lists."""
+    video_path: ClassVar[re.Pattern[str] | None] = None
+    """Video-only pages: a player and a line of text, not a story (counted, never stored)."""
     layouts: ClassVar[tuple[type[ArticleLayout], ...]] = ()
     headline_blocks_css: ClassVar[tuple[str, ...]] = ()
     """Headline blocks of a home or channel page (头条, 要闻, …): every one that is there is read, and
@@ -88,17 +111,28 @@ class StandardSite(Site):
     """Where a list page links its next pages."""
     channel_link: ClassVar[re.Pattern[str] | None] = None
     """On a home page, links with this text are headline channels to read as lists."""
+    json_lists_in_scripts: ClassVar[bool] = False
+    """List pages fill themselves from a JSON file their script names (`$.ajax({url: "./X.json"})`):
+    that file is read as the list's next page."""
 
     def path_of(self, url: str) -> str:
         return urlsplit(unwrap_gateway(url)).path or "/"
 
     def is_article_url(self, url: str) -> bool:
-        return self.owns(url) and bool(self.article_path.search(self.path_of(url)))
+        path = self.path_of(url)
+        return (
+            self.owns(url)
+            and bool(self.article_path.search(path))
+            and not (self.contents_path and self.contents_path.search(path))
+            and not (self.video_path and self.video_path.search(path))
+        )
 
     def is_list_url(self, url: str) -> bool:
         path = self.path_of(url)
-        return bool(re.match(r"^/(?:index\.s?html?)?$", path, re.IGNORECASE)) or bool(
-            self.list_path and self.list_path.search(path)
+        return (
+            bool(re.match(r"^/(?:index\.s?html?)?$", path, re.IGNORECASE))
+            or bool(self.list_path and self.list_path.search(path))
+            or bool(self.contents_path and self.contents_path.search(path))
         )
 
     def list_page_number(self, url: str) -> int:
@@ -106,6 +140,9 @@ class StandardSite(Site):
         return int(match[1]) if match else 1
 
     def parse(self, response: TextResponse) -> ParseResult:
+        kind = document_kind(response.url, content_type(response), response.body)
+        if kind != "html":
+            return self.parse_listing(response, kind)
         if self.is_article_url(response.url):
             layout = next((layout for layout in self.layouts if layout.matches(response.selector)), None)
             if layout is not None:
@@ -117,6 +154,8 @@ class StandardSite(Site):
             return generic
         if self.is_list_url(response.url):
             return self.parse_list(response)
+        if self.video_path and self.video_path.search(self.path_of(response.url)):
+            return OtherResult("a video page, not a story", "video_only")
         return OtherResult(f"not an article or list URL of {self.key}", "not_article_or_list_url")
 
     def parse_list(self, response: TextResponse) -> ListResult:
@@ -133,6 +172,37 @@ class StandardSite(Site):
                     break
         return ListResult(articles=articles, next=self.list_pages(selector, response.url))
 
+    def parse_listing(self, response: TextResponse, kind: ListedIn) -> ListResult | OtherResult:
+        """A feed, a sitemap, a JSON list or robots.txt: the outlet's article links it lists."""
+        listing = read_listing(kind, response.body, response.url)
+        if listing.problem and not listing.entries and not listing.next:
+            return OtherResult(listing.problem, f"unreadable_{kind}")
+        articles: list[str] = []
+        published: dict[str, datetime] = {}
+        alternates: dict[str, list[str]] = {}
+        for entry in listing.entries:
+            if not self.is_article_url(entry.url):
+                continue  # channel pages, videos, images, other outlets' pages
+            url = self.first_page_url(entry.url)
+            articles.append(url)
+            # An undated entry (Xinhua's RSS items carry no pubDate) is dated by its URL's day.
+            when = entry.published or (found.value if (found := date_in_url(self.path_of(url))) else None)
+            if when is not None:
+                published.setdefault(url, when)
+            if entry.alternates:
+                alternates.setdefault(url, list(entry.alternates))
+        further = [e for e in listing.next if self.owns(e.url)]
+        newest = max(published.values(), default=None)
+        published |= {e.url: e.published for e in further if e.published is not None}
+        return ListResult(
+            articles=unique(articles),
+            next=unique([e.url for e in further]),
+            listed_in=kind,
+            published={url: when.isoformat() for url, when in published.items()},
+            alternates=alternates,
+            newest=newest.isoformat() if newest else None,
+        )
+
     def article_links(self, scope: Selector | HtmlElement, base_url: str) -> list[str]:
         links = (self.first_page_url(link) for link in absolute_links(scope, "a[href]", base_url))
         return unique([link for link in links if self.is_article_url(link)])
@@ -146,6 +216,15 @@ class StandardSite(Site):
                 if self.is_list_url(link) and self.owns(link) and self.list_page_number(link) > current:
                     numbered.setdefault(self.list_page_number(link), link)
             pages = [numbered[n] for n in sorted(numbered)]
+        if self.contents_path is not None:
+            # A magazine's index links its issues' tables of contents: lists to read.
+            contents = [
+                link for link in absolute_links(selector, "a[href]", url) if self.contents_path.search(self.path_of(link))
+            ]
+            pages.extend(link for link in contents if self.owns(link) and link != url)
+        if self.json_lists_in_scripts:
+            scripts = [str(text) for text in select_xpath(selector, "//script[not(@src)]/text()")]
+            pages.extend(link for link in json_lists_named_in(scripts, url) if self.owns(link))
         if self.channel_link is not None and re.match(r"^/(?:index\.s?html?)?$", self.path_of(url), re.IGNORECASE):
             for anchor in select(selector, "a[href]"):
                 text = clean_text("".join(anchor.itertext()))

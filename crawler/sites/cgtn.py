@@ -5,6 +5,10 @@ Facts used (../shared/dossier/SITES.md §5, ../shared/corpus/REPORT.md): article
 `#cmsMainContent` with text in `div.text` (2018) or `p` (2020), images in `div.cmsImage` followed by
 `div.imageCaption` whose text ends with the credit ("…/VCG Photo"); the header has `.news-title`,
 `.news-author-name` and a `DD-Mon-YYYY` date.
+
+Discovery (DISCOVERY.md): section pages are static HTML (a 2026 report; RSSHub's `.cg-title h3 a`);
+RSS per section at `subscribe/rss/section/<name>.xml` (world, business cited in 2025-26 code); the
+robots.txt names 23 sitemaps (a 2026-05 test report). All from other projects' code and reports.
 """
 
 from __future__ import annotations
@@ -53,6 +57,10 @@ class Cgtn(StandardSite):
     languages = ("en",)
     domains = ("cgtn.com",)
     headline_urls = ("https://www.cgtn.com/", "https://www.cgtn.com/china")
+    # RSS per section (world and business cited in 2025-26 code; china by the same pattern).
+    feed_urls = ("https://www.cgtn.com/subscribe/rss/section/china.xml", "https://www.cgtn.com/subscribe/rss/section/world.xml")
+    sitemap_urls = ("https://www.cgtn.com/robots.txt",)  # names 23 sitemaps (a 2026-05 test report)
+    discover = ("lists", "feeds")
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (CgtnArticle,)

@@ -6,6 +6,10 @@ the ENP CMS wraps the body in `<!--enpcontent-->…<!--/enpcontent-->` and leave
 `<!--enpproperty …-->` comment with articleid, date, author, sourcename, journalist and liability;
 older templates carry `#pubtime_baidu`/`#source_baidu`/`#author_baidu`/`#editor_baidu`; the Big5
 gateway serves `big5.china.com.cn/gate/big5/<host>/<path>` with links rewritten to gateway form.
+
+Discovery (DISCOVERY.md): no xitheory 头条 list is known, so its home page is read and its 头条/要闻
+links followed; `news.china.com.cn/node_7247300.htm` is in 2019 spiders only. No feed or sitemap
+is known. Other channels print `finance…/YYYYMMDD/<id>.shtml` and `cul…/YYYY/MMDD/<id>.html`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from crawler.helpers.text import zh_variants
 from crawler.sites.base import StandardSite
 
 CONTENT_RE = re.compile(r"/content_(?P<id>\d+)(?P<suffix>_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
+# Channels on other CMSes: finance.china.com.cn/<section>/YYYYMMDD/<id>.shtml,
+# cul.china.com.cn/YYYY/MMDD/<id>.html (dossier DISCOVERY.md).
+ARTICLE_RE = re.compile(r"/content_\d+(?:_\d+)?\.s?html?$|/20\d{6}/\d+\.shtml$|/20\d{2}/[01]\d[0-3]\d/\d+\.html$", re.IGNORECASE)
 NODE_RE = re.compile(r"/node_(?P<id>\d+)(?:_(?P<page>\d+))?\.(?:s?html?)$", re.IGNORECASE)
 _HEADLINE_CHANNEL = re.compile(rf"^\s*(?:{zh_variants('头条')}|{zh_variants('要闻')})\s*$")
 
@@ -117,7 +124,7 @@ class ChinaComCn(StandardSite):
         # 要闻 (top news) of the news channel.
         "http://news.china.com.cn/node_7247300.htm",
     )
-    article_path = CONTENT_RE
+    article_path = ARTICLE_RE
     list_path = NODE_RE
     layouts = (Inform2022Article, InfoLineArticle, ChinaComCnArticle)
     list_scope_css = (".Headlines", ".columns1", "#list", ".list_con", ".listCon", ".news_list", ".list", ".main", ".left")

@@ -5,6 +5,9 @@ Facts used (../shared/dossier/SITES.md §4, ../shared/corpus/REPORT.md): article
 2024-05-13 09:08" in `span.info_l` and credit photos in `figcaption` ("…NAME/FOR CHINA DAILY",
 "[Photo/Xinhua]"); Chinese pages have `h1.dabiaoti`, `div.fenx .xinf-le` (来源, then the time),
 `#Content.article`, and end with "（编辑：…）" and "【责任编辑：…】".
+
+Discovery (DISCOVERY.md): the home page and `china/governmentandpolicy` (megaCrawler, 2024), RSS
+`rss/china_rss.xml` (calibre's recipe, cited widely 2025-26). From other projects' code only.
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ class ChinaDaily(StandardSite):
         "https://www.chinadaily.com.cn/china/governmentandpolicy",
         "https://cn.chinadaily.com.cn/",  # 要闻
     )
+    feed_urls = ("https://www.chinadaily.com.cn/rss/china_rss.xml",)  # cited widely 2025-26
+    discover = ("lists", "feeds")
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (EnglishArticle, ChineseArticle)

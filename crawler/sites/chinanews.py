@@ -4,6 +4,10 @@ Facts used (../shared/corpus/REPORT.md): articles are `/<channel>/YYYY/MM-DD/<id
 is `div.left h1` (or `.content_left_title`), a hidden `#BaiduSpider` block repeats the fields, the
 visible line is `div.left-time .left-t` "2020年07月04日 12:10 来源：求是网" (ideographic spaces between
 the fields), the body `div.left_zw`, and the editor "【编辑:陈海峰】" closes it.
+
+Discovery (DISCOVERY.md): `scroll-news/news1.html` (RSSHub), RSS `rss/scroll-news.xml` and
+`rss/china.xml` (live in 2026 by other projects' reports, items dated 2026-09-27); photo stories
+`tp/hd2011/…` are stories, video pages `shipin/…` are not. From other projects' code only.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ import re
 from crawler.extraction.layout import ArticleLayout
 from crawler.sites.base import StandardSite
 
-ARTICLE_RE = re.compile(r"/[a-z]+/\d{4}/\d{2}-\d{2}/\d+\.shtml$", re.IGNORECASE)
+# Stories /<channel>/YYYY/MM-DD/<id>.shtml, photo stories /tp/hd2011/YYYY/MM-DD/<id>.shtml (their
+# captions are the text); video pages /shipin/… show a player and a line, not a story.
+ARTICLE_RE = re.compile(r"/(?:[a-z]+|tp/hd\d{4})/\d{4}/\d{2}-\d{2}/\d+\.shtml$", re.IGNORECASE)
+VIDEO_RE = re.compile(r"^/shipin/", re.IGNORECASE)
 LIST_RE = re.compile(r"^/(?:[a-z-]+/)*(?:[a-z]+\d*\.s?html|index\.s?html)?$")
 _TITLE_SUFFIX = re.compile(r"\s*-\s*(?:中新网|中國新聞網|中国新闻网)\s*$")
 
@@ -39,6 +46,10 @@ class ChinaNews(StandardSite):
     languages = ("zh-Hans",)
     domains = ("chinanews.com.cn", "chinanews.com")
     headline_urls = ("https://www.chinanews.com.cn/", "https://www.chinanews.com.cn/scroll-news/news1.html")
+    # Live in 2026 (items dated 2026-09-27; "30 items a time").
+    feed_urls = ("https://www.chinanews.com.cn/rss/scroll-news.xml", "https://www.chinanews.com.cn/rss/china.xml")
+    discover = ("lists", "feeds")
+    video_path = VIDEO_RE
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (ChinaNewsArticle,)

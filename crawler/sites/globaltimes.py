@@ -5,6 +5,10 @@ Facts used (../shared/corpus/REPORT.md, Global Times 2026 article): articles are
 `div.author_share_left` holds `span.byline` ("By Global Times") and `span.pub_time` ("Published: Jul
 06, 2026 01:40 PM"); the body `div.article_right` has no `<p>` per paragraph (text split by
 `<br /><br />`), captions are `p.picture` under a centred image; `div.related_section` lists links.
+
+Discovery (DISCOVERY.md): section pages `<section>/index.html` including `In-depth/index.html`
+(calibre's recipe), pre-2020 stories at `/content/<id>.shtml`; RSS `rss/outbrain.xml` and
+`rss/china.xml` (cited in 2025-26 code). From other projects' code only.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ if TYPE_CHECKING:
     from crawler.extraction.bylines import Field
     from crawler.items import Byline
 
-ARTICLE_RE = re.compile(r"/page/\d{6}/\d+\.shtml$", re.IGNORECASE)
-LIST_RE = re.compile(r"^/(?:[a-z-]+(?:/[a-z-]+)?/?)?(?:index\.html)?$")
+# Articles: /page/YYYYMM/<id>.shtml, and before 2020 /content/<id>.shtml.
+ARTICLE_RE = re.compile(r"/page/\d{6}/\d+\.shtml$|^/content/\d+\.shtml$", re.IGNORECASE)
+# Sections: /china/index.html, /In-depth/index.html (the capital I is the site's own).
+LIST_RE = re.compile(r"^/(?:[a-z-]+(?:/[a-z-]+)?/?)?(?:index\.html)?$", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s*-\s*Global Times\s*$", re.IGNORECASE)
 _OUTLET_BYLINES = re.compile(r"^(?:Global Times|GT staff reporters?|Xinhua|AFP|Reuters)$", re.IGNORECASE)
 
@@ -61,7 +67,13 @@ class GlobalTimes(StandardSite):
     name = "环球时报 Global Times"
     languages = ("en",)
     domains = ("globaltimes.cn",)
-    headline_urls = ("https://www.globaltimes.cn/", "https://www.globaltimes.cn/china/")
+    headline_urls = (
+        "https://www.globaltimes.cn/",
+        "https://www.globaltimes.cn/china/index.html",
+        "https://www.globaltimes.cn/In-depth/index.html",
+    )
+    feed_urls = ("https://www.globaltimes.cn/rss/outbrain.xml", "https://www.globaltimes.cn/rss/china.xml")
+    discover = ("lists", "feeds")
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (GlobalTimesArticle,)

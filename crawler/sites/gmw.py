@@ -20,6 +20,8 @@ Facts used here, each with where it comes from:
   2017 (`h1#articleTitle`, `#contentMsg` with `#pubTime` and `#source`, `#contentBreadcrumbs2`,
   the editor in `#contentLiability` "[责任编辑:…]");
 - pages are UTF-8.
+
+Discovery: the lists above only; no feed, sitemap or JSON list is known.
 """
 
 from __future__ import annotations

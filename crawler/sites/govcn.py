@@ -5,6 +5,13 @@ Facts used (../shared/dossier/SITES.md, ../shared/corpus/REPORT.md): the TRS pag
 and "2024-05-13 10:00:00"), the visible line `div.pages-date` ("2024-05-13 10:00 来源：新华社"), the
 editor in `div.editor`; 国务院公报 items print no h1 and no date: their title is bold, centred text
 at the top of the body. Lists: `div.list ul li a` with `<span>` dates, links absolute or `./…`.
+
+Discovery (../shared/dossier/DISCOVERY.md; a 2026-10 collector's notes and fixture): 要闻
+(`yaowen/liebiao/`) and 最新政策 (`zhengce/zuixin/`) fill their lists in the browser from
+`YAOWENLIEBIAO.json` and `ZUIXINZHENGCE.json`, arrays of {TITLE, SUB_TITLE, URL, DOCRELPUBTIME}
+(a day), hundreds of rows; the page's script names the file (`$.ajax({url: "./YAOWENLIEBIAO.json"`).
+Static lists page as `home.htm`, `home_1.htm` (the second page), `home_2.htm`, like `index_N`.
+No feed or sitemap is known to work.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
 ARTICLE_RE = re.compile(
     r"/(?:[a-z]+/)*(?:content/)?(?:\d{6}|\d{4}(?:-\d{2}/\d{2})?|\d{6}/\d{2})/content_(?:\d+|WS[0-9a-f]+)\.html?$", re.IGNORECASE
 )
-LIST_RE = re.compile(r"^/(?:[a-z]+/)*(?:index(?:_\d+)?\.html?)?$")
+LIST_RE = re.compile(r"^/(?:[a-z]+/)*(?:(?:index|home)(?:_\d+)?\.html?|[A-Z_]+\.json|[a-z]+\.json)?$")
 _TITLE_SUFFIX = re.compile(
     r"\s*(?:_{1,2}[^_]*)*_(?:中国政府网|中國政府網|www\.gov\.cn)\s*$|\s*-\s*english\.gov\.cn\s*$", re.IGNORECASE
 )
@@ -134,19 +141,20 @@ class GovCn(StandardSite):
     domains = ("gov.cn",)
     gateway_hosts = ("big5.www.gov.cn",)
     headline_urls = (
-        "https://www.gov.cn/yaowen/liebiao/",  # 要闻
-        "https://www.gov.cn/zhengce/zuixin/",  # 最新政策
+        "https://www.gov.cn/yaowen/liebiao/YAOWENLIEBIAO.json",  # 要闻, as the page's script loads it
+        "https://www.gov.cn/zhengce/zuixin/ZUIXINZHENGCE.json",  # 最新政策
         "https://english.www.gov.cn/news/topnews/",
     )
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (GovCnArticle, GovCnEnglishArticle)
     list_scope_css = ("div.list", ".news_box", ".list-container", "ul.listTxt", "body")
-    list_pager_css = (".pageInfo a", "#pagination a")
+    list_pager_css = (".pageInfo a", "#pagination a", ".pages a")
+    json_lists_in_scripts = True
 
     def list_page_number(self, url: str) -> int:
-        # TRS numbers from zero: index.htm is the first page, index_1.htm the second.
-        if match := re.search(r"/index_(\d+)\.html?$", self.path_of(url)):
+        # TRS numbers from zero: index.htm (home.htm) is the first page, index_1.htm the second.
+        if match := re.search(r"/(?:index|home)_(\d+)\.html?$", self.path_of(url)):
             return int(match[1]) + 1
         return 1
 

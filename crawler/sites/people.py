@@ -9,6 +9,14 @@ Facts used (../shared/dossier/SITES.md §3, ../shared/corpus/REPORT.md): article
 (`div.articleCont` with an h2 title, `.artOri`, `.artDet`, `.editor`), cpc (`div.text_c`,
 `#p_publishtime`, `#p_origin`, `.show_text`) and English (`div.d2txtCon`, `.origin`
 "(People's Daily Online) 11:35, November 23, 2022", `(Web editor: …)`).
+
+Discovery (DISCOVERY.md): the home page's `#rm_aq` (头条) and `#rm_bq` (要闻) blocks, both read (real
+2026 fragments in ../shared/corpus/people and in a 2026-10 collector's fixture). RSS under `/rss/`
+from `opml.xml` is stale (a 2026-10 check: politics.xml's newest item was 2025-06-05) and
+`sitemap_index.xml` is read by fundus: both declared, neither read by default, since robots.txt
+asks for 120 s between requests. `politics.people.com.cn/GB/1024/` failed in 2026-10 (certificate
+for another name over HTTPS, 403 over HTTP) and is not a start page. Its WAF answers bots with a
+403 page (RSSHub PR #8154): counted as blocked/waf.
 """
 
 from __future__ import annotations
@@ -143,11 +151,18 @@ class People(StandardSite):
     name = "人民网 People's Daily Online"
     languages = ("zh-Hans", "en")
     domains = ("people.com.cn", "people.cn")
+    # politics.people.com.cn/GB/1024/ (时政) answered with a certificate for another name over
+    # HTTPS and 403 over HTTP in 2026-10, and many /GB/ paths 404: the home page's blocks hold the
+    # same headlines.
     headline_urls = (
         "http://www.people.com.cn/",  # 头条 (#rm_aq) and 要闻 (#rm_bq) blocks
-        "http://politics.people.com.cn/GB/1024/index.html",  # 时政 高层动态
         "http://en.people.cn/",
     )
+    # RSS listed by opml.xml: stale (politics.xml's newest item was 2025-06-05, checked 2026-10).
+    feed_urls = ("http://www.people.com.cn/rss/politics.xml",)
+    sitemap_urls = ("http://www.people.com.cn/sitemap_index.xml",)  # read by fundus
+    # robots.txt asks for 120 s between requests: the home page's blocks are the cheapest source.
+    discover = ("lists",)
     article_path = ARTICLE_RE
     list_path = LIST_RE
     layouts = (Rm2020Article, Wb2016Article, HealthArticle, CpcArticle, EnglishArticle)

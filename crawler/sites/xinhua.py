@@ -7,14 +7,18 @@ detail2020 (`div.header-time`, `div.source`, `.head-line h1`, `#detail`, `span.e
 regional template (`h1#title`, `div.info .source`, `#detailContent`, `[作者: … 责任编辑: …]`), xl2019
 (`div.h-title`, `div.h-info`, `#p-detail`, editor inside `span.p-jc`), and the English
 `#detailContent` pages (`Source: Xinhua`, `Editor: …`).
+
+Discovery (DISCOVERY.md): the home page, 时政 and its story list 时政联播 (`politics/szlb/index.html`,
+`#content-list .item .tit a` with `.time`: a real 2026-10 fragment in another project's fixtures),
+english.news.cn and its China channel; the `ds_<id>.json` data sources (RSSHub's xhsxw route), every
+link of each row read (`publishUrl`, `linkUrls`). Xinhua's RSS has been frozen since 2022: not used.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from crawler.extraction.assemble import SHARED_BOILERPLATE
 from crawler.extraction.layout import ArticleLayout, unique
@@ -23,7 +27,6 @@ from crawler.extraction.results import ListResult
 from crawler.extraction.selectors import exists, select
 from crawler.helpers.dates import FoundTime, find_time
 from crawler.helpers.text import clean_text, zh_variants
-from crawler.helpers.values import as_url
 from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
@@ -35,7 +38,8 @@ ARTICLE_RE = re.compile(
     r"/(?:\d{8}/[0-9a-f]{32}/c\.html|\d{4}-\d{2}/\d{2}/c_\d+(?:_\d+)?\.htm|\d{4}-\d{2}/\d{2}/content_\d+(?:_\d+)?\.htm)$",
     re.IGNORECASE,
 )
-LIST_RE = re.compile(r"(?:/|/index\.s?html?|/[a-z0-9]+\.htm|/ds_[0-9a-zA-Z]+\.json)$")
+# Channel pages, English `list/china-<topic>.htm` lists, and the ds_<id>.json data sources.
+LIST_RE = re.compile(r"(?:/|/index\.s?html?|/[a-z0-9]+\.htm|/list/[a-z0-9-]+\.htm|/ds_[0-9a-zA-Z]+\.json)$")
 _TITLE_SUFFIX = re.compile(r"\s*[-_|]\s*(?:新华网|新華網|新华网\S{0,6}频道|Xinhua)(?:\s*[-_|]\s*新华网)?\s*$", re.IGNORECASE)
 _BOILERPLATE = (
     re.compile(rf"^{zh_variants('图集')}$"),
@@ -133,8 +137,9 @@ class Xinhua(StandardSite):
     headline_urls = (
         "https://www.news.cn/",  # home page: 头条 and 要闻 blocks
         "https://www.news.cn/politics/",  # 时政 (the leaders' news)
+        "https://www.news.cn/politics/szlb/index.html",  # 时政联播, linked from 时政 (checked 2026-10)
         "https://english.news.cn/",
-        "https://english.news.cn/china/",
+        "https://english.news.cn/china/index.htm",
     )
     article_path = ARTICLE_RE
     list_path = LIST_RE
@@ -147,30 +152,22 @@ class Xinhua(StandardSite):
         ),
         ".xinhuaPager a, #div_currpage a, [id^=div_page_roll] a",
     )
-    list_scope_css = (".part-top", "#focusListNews", ".headnews-left", ".domPC", ".main", "body")
+    # Every headline block a page has: a channel's list (`#content-list .item .tit a`, 时政联播),
+    # the home page's top blocks.
+    headline_blocks_css = ("#content-list", ".part-top", "#focusListNews", ".headnews-left")
+    list_scope_css = (".domPC", ".main", "body")
 
     def canonical_url(self, url: str) -> str:
         # news.cn and xinhuanet.com serve the same stories.
         return super().canonical_url(url).replace("://xinhuanet.com/", "://news.cn/").replace(".xinhuanet.com/", ".news.cn/")
 
     def parse_list(self, response: TextResponse) -> ListResult:
-        if urlsplit(response.url).path.endswith(".json"):
-            return self._json_list(response)
         result = super().parse_list(response)
-        # Lists filled by JavaScript name their data source: ul[data="datasource:<ID>"].
+        # Lists filled by JavaScript name their data source: ul[data="datasource:<ID>"], read from
+        # ds_<ID>.json (crawler/discovery/jsonlists.py reads every link of its rows, linkUrls too).
         feeds = [
             urljoin(response.url, f"ds_{source.split(':', 1)[1]}.json")
             for source in select(response.selector, "[data^='datasource:']::attr(data)")
             if ":" in source and not exists(response.selector, "title[data^='datasource:']")
         ]
         return ListResult(articles=result.articles, next=unique([*result.next, *feeds]))
-
-    def _json_list(self, response: TextResponse) -> ListResult:
-        try:
-            data = json.loads(response.text)
-        except ValueError:
-            return ListResult(articles=[], next=[])
-        entries = data.get("datasource") if isinstance(data, dict) else None
-        entries = entries if isinstance(entries, list) else []
-        links = [urljoin(response.url, url) for e in entries if isinstance(e, dict) and (url := as_url(e.get("publishUrl")))]
-        return ListResult(articles=unique([self.first_page_url(u) for u in links if self.is_article_url(u)]), next=[])
