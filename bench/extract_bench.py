@@ -14,7 +14,8 @@ by the machine). Printed per set: total milliseconds per page for
   trafilatura.extract    the best general-purpose extractor, same decoded text (target: headlines
                          >= 10x faster)
 
-and, for pages of 10 000, 100 000 and 1 000 000 paragraphs (`--huge`), the seconds each takes: the
+the generic extractor against the site layouts on the real pages of ../shared/corpus, with their
+real URLs (target: generic within 3x of the layouts), and, for pages of 10 000, 100 000 and 1 000 000 paragraphs (`--huge`), the seconds each takes: the
 bound (crawler.extraction.decoding.MAX_ELEMENTS) refuses the two large ones after lxml's parse; without it the
 time per paragraph stays flat, extraction being linear in the page's size.
 """
@@ -109,6 +110,41 @@ def report(name: str, pages: list[Page], repeat: int) -> None:
     print(f"  trafilatura / headlines  {trafilatura / ours:8.1f}x  (target >= 10)")
 
 
+def corpus_pages() -> list[Page]:
+    """The real pages in ../shared/corpus with their real URLs (none when it is absent)."""
+    from tests.test_corpus import load, manifest
+
+    try:
+        return [load(entry) for entry in manifest() if entry.get("page_kind") == "article"]
+    except FileNotFoundError:
+        return []
+
+
+def report_generic(pages: list[Page], repeat: int) -> None:
+    """The generic extractor against the site layouts on the same real pages (target: <= 3x)."""
+    from crawler.parse import parse_generic
+
+    if not pages:
+        print("corpus: ../shared/corpus is not here; generic-path figures skipped")
+        return
+    layout = generic = 0.0
+    rows = []
+    # Pages a site layout reads: on the others parse_page is the generic extractor already.
+    pages = [page for page in pages if getattr(getattr(parse_page(*page), "item", None), "parser", "generic") != "generic"]
+    for url, body, headers in pages:
+        ours = fastest(partial(parse_page, url, body, headers), repeat)
+        fallback = fastest(partial(parse_generic, url, body, headers), repeat)
+        layout, generic = layout + ours, generic + fallback
+        rows.append((fallback / ours, url, 1000 * ours, 1000 * fallback))
+    print(f"corpus: {len(pages)} real pages, the crawler's parse (site layouts) against the generic extractor alone")
+    print(f"  {'parse_page':<24} {1000 * layout / len(pages):8.3f} ms/page")
+    print(f"  {'parse_generic':<24} {1000 * generic / len(pages):8.3f} ms/page")
+    print(f"  generic / layouts        {generic / layout:8.1f}x  (target <= 3)")
+    worst = sorted(rows, reverse=True)[:3]
+    for ratio, url, ours_ms, generic_ms in worst:
+        print(f"    {ratio:5.1f}x  {ours_ms:6.2f} ms -> {generic_ms:6.2f} ms  {url}")
+
+
 def huge_page(paragraphs: int) -> Page:
     """One article page with `paragraphs` paragraphs: what a hostile (or broken) server may send."""
     body = "".join(f"<p>第{n}段。国家主席习近平会见外宾。</p>" for n in range(paragraphs))
@@ -151,6 +187,7 @@ def main() -> None:
     args = parser.parse_args()
     report("fixtures", fixture_pages(), args.repeat)
     report("synthetic", synthetic_pages(args.synthetic), args.repeat)
+    report_generic(corpus_pages(), args.repeat)
     if args.huge:
         report_huge([int(n) for n in args.huge.split(",")])
 

@@ -14,8 +14,10 @@ from typing import Any, Literal
 
 from itemadapter import ItemAdapter
 
-Role = Literal["reporter", "author", "editor", "photographer", "translator", "commentator"]
-ROLES: tuple[Role, ...] = ("reporter", "author", "editor", "photographer", "translator", "commentator")
+# correspondent: 通讯员, a staff member of the institution reported on (a ministry, a county, an army
+# unit) credited beside the outlet's reporters; not the outlet's reporter.
+Role = Literal["reporter", "correspondent", "author", "editor", "photographer", "translator", "commentator"]
+ROLES: tuple[Role, ...] = ("reporter", "correspondent", "author", "editor", "photographer", "translator", "commentator")
 Precision = Literal["second", "minute", "day"]
 
 
@@ -68,7 +70,11 @@ class Article:
     photos: list[Photo] = field(default_factory=list)
     bylines: list[Byline] = field(default_factory=list)
     source: str | None = None
-    """Originating outlet as printed after 来源/來源/Source, e.g. 新華網."""
+    """Originating outlet as printed after 来源/來源/Source, e.g. 新華網; the first one when several are
+    named (`人民日报客户端 人民网` -> 人民日报客户端)."""
+    sources: list[str] = field(default_factory=list)
+    """Every outlet the source line names, in order, each as printed; a magazine keeps its issue
+    (《求是》2025/11)."""
     dateline: dict[str, str] = field(default_factory=dict)
     """Per language, the dateline opening the story as printed (新华社北京6月4日电（记者 甲）,
     BEIJING, June 15 (Xinhua) --); it stays in the body, and never in the title."""
@@ -78,6 +84,15 @@ class Article:
     """The date text as found on the page."""
     published_precision: Precision | None = None
     """second, minute or day: a day-only date is never passed off as midnight."""
+    updated_at: str | None = None
+    """The time the page says the story was updated ("Updated: …", 更新时间), ISO 8601; when the page
+    shows no other time, published_at is this one too, with a warning saying so."""
+    other_titles: dict[str, str] = field(default_factory=dict)
+    """Titles the page gives besides its headline, as printed: `original` (原标题：…, the title at the
+    outlet it was copied from), `print` ("Newspaper headline: …", the print edition's)."""
+    author_notes: list[str] = field(default_factory=list)
+    """Lines about the writers, as printed, kept out of the body: affiliations (（作者：某某 某大学
+    教授）), columnists' taglines ("X is a writer based in Beijing.")."""
     page_urls: list[str] = field(default_factory=list)
     """Every page merged into this item, in order (one entry unless the story is paginated)."""
     redirected_from: list[str] = field(default_factory=list)

@@ -10,8 +10,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-EXPECTATIONS = json.loads((Path(__file__).parent / "corpus_expectations.json").read_text(encoding="utf-8"))["pages"]
-FIELDS = ("title", "first", "last", "time", "bylines")
+_FILE = json.loads((Path(__file__).parent / "corpus_expectations.json").read_text(encoding="utf-8"))
+EXPECTATIONS = _FILE["pages"]
+FURNITURE: list[str] = _FILE["furniture"]
+"""Page furniture no body paragraph may hold, on any page."""
+FIELDS = ("title", "first", "last", "paragraphs", "clean", "time", "bylines", "source", "captions")
 
 
 def _squash(text: str | None) -> str:
@@ -26,9 +29,28 @@ def check_article(expected: dict[str, Any], document: dict[str, Any]) -> dict[st
         "title": (document.get("title") or {}).get(lang) == expected["title"],
         "first": bool(paragraphs) and _squash(paragraphs[0]).startswith(_squash(expected["first"])),
         "last": bool(paragraphs) and _squash(paragraphs[-1]).endswith(_squash(expected["last"])),
+        "paragraphs": len(paragraphs) == expected["paragraphs"],
+        "clean": not furniture_in(document),
         "time": document.get("published_at") == expected["published_at"],
         "bylines": sorted([b["name"], b["role"]] for b in document.get("bylines", [])) == expected["bylines"],
+        "source": (document.get("sources") or []) == expected["sources"],
+        "captions": captions(document) == expected["captions"],
     }
+
+
+def captions(document: dict[str, Any]) -> list[list[Any]]:
+    """Each captioned photo: its caption's first 16 characters and the names its credit gives."""
+    return [
+        [photo["caption"][:16], sorted((photo.get("credit") or {}).get("names") or [])]
+        for photo in document.get("photos", [])
+        if photo.get("caption")
+    ]
+
+
+def furniture_in(document: dict[str, Any]) -> list[str]:
+    """The page furniture found in body paragraphs."""
+    text = "\n".join(p for paragraphs in document.get("body", {}).values() for p in paragraphs)
+    return [mark for mark in FURNITURE if mark in text]
 
 
 def outlet(file: str) -> str:

@@ -5,12 +5,12 @@ import pytest
 from crawler.extraction.bylines import (
     body_credit_line,
     bylines_in,
+    closing_credits,
     dateline_bylines,
     dedupe,
     find_dateline,
     parse_fields,
     split_names,
-    trailing_bylines,
 )
 
 
@@ -67,7 +67,7 @@ def test_split_names(value: str, names: list[str]) -> None:
 
 def test_reporter_prefix_wins_over_the_field_role() -> None:
     assert roles(bylines_in("中国网记者 张三", "author", "zh")) == [("张三", "reporter")]
-    assert roles(bylines_in("记者 孙金诚、通讯员 王 静", "author", "zh")) == [("孙金诚", "reporter"), ("王静", "reporter")]
+    assert roles(bylines_in("记者 孙金诚、通讯员 王 静", "author", "zh")) == [("孙金诚", "reporter"), ("王静", "correspondent")]
     assert roles(bylines_in("叶尔肯,高阳", "author", "zh")) == [("叶尔肯", "author"), ("高阳", "author")]
 
 
@@ -157,20 +157,50 @@ def test_an_author_who_is_nobody_elses_reporter_stays() -> None:
 
 
 @pytest.mark.parametrize(
-    ("last_paragraph", "expected"),
+    ("last_paragraph", "kept", "expected"),
     [
-        ("推动建设开放型世界经济，共同把“蛋糕”做大，实现“多赢”“共赢”。（钟才文）", [("钟才文", "author")]),
-        ("推動建設開放型世界經濟，共同把「蛋糕」做大，實現「多贏」「共贏」。（鍾才文）", [("鍾才文", "author")]),
-        ("各国应当携手合作，共同应对气候变化带来的严峻挑战。（欧阳振华、李明）", [("欧阳振华", "author"), ("李明", "author")]),
-        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（记者 张泉）", [("张泉", "reporter")]),
-        # Closing words that are no one's name.
-        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（完）", []),
-        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（待续）", []),
-        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（新华社）", []),
-        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（人民日报）", []),
-        ("这次任务的成功，标志着空间实验室阶段任务取得圆满成功。（有删节）", []),
-        ("（钟才文）", []),  # a paragraph that is nothing but the name is a credit line, read elsewhere
+        (
+            "推动建设开放型世界经济，实现“多赢”“共赢”。（钟才文）",
+            "推动建设开放型世界经济，实现“多赢”“共赢”。",
+            [("钟才文", "author")],
+        ),
+        (
+            "推動建設開放型世界經濟，實現「多贏」「共贏」。（鍾才文）",
+            "推動建設開放型世界經濟，實現「多贏」「共贏」。",
+            [("鍾才文", "author")],
+        ),
+        (
+            "各国应当携手合作，共同应对气候变化带来的严峻挑战。（欧阳振华、李明）",
+            "各国应当携手合作，共同应对气候变化带来的严峻挑战。",
+            [("欧阳振华", "author"), ("李明", "author")],
+        ),
+        (
+            "这次任务的成功，标志着任务取得圆满成功。（记者 张泉）",
+            "这次任务的成功，标志着任务取得圆满成功。",
+            [("张泉", "reporter")],
+        ),
+        (
+            "这次任务的成功，标志着任务取得圆满成功。（记者宋晨、田中全）（完）",
+            "这次任务的成功，标志着任务取得圆满成功。",
+            [("宋晨", "reporter"), ("田中全", "reporter")],
+        ),
+        (
+            "县里的干部群众正在抢收小麦。（记者 李安 通讯员 王晓明）",
+            "县里的干部群众正在抢收小麦。",
+            [("李安", "reporter"), ("王晓明", "correspondent")],
+        ),
+        ("武汉，英雄的城！（评论员 罗博 萧海川）", "武汉，英雄的城！", [("罗博", "commentator"), ("萧海川", "commentator")]),
+        ("这次任务的成功，标志着任务取得圆满成功。■", "这次任务的成功，标志着任务取得圆满成功。", []),
+        ("这次任务的成功，标志着任务取得圆满成功。（全文完）", "这次任务的成功，标志着任务取得圆满成功。", []),
+        ("（完）", "", []),
+        # Closing words that are no one's name stay.
+        ("这次任务的成功，标志着任务取得圆满成功。（待续）", "这次任务的成功，标志着任务取得圆满成功。（待续）", []),
+        ("这次任务的成功，标志着任务取得圆满成功。（新华社）", "这次任务的成功，标志着任务取得圆满成功。（新华社）", []),
+        ("这次任务的成功，标志着任务取得圆满成功。（人民日报）", "这次任务的成功，标志着任务取得圆满成功。（人民日报）", []),
+        ("这次任务的成功，标志着任务取得圆满成功。（有删节）", "这次任务的成功，标志着任务取得圆满成功。（有删节）", []),
+        ("（钟才文）", "（钟才文）", []),  # a paragraph that is only the name is a credit line, read elsewhere
     ],
 )
-def test_names_closing_the_last_paragraph(last_paragraph: str, expected: list[tuple[str, str]]) -> None:
-    assert [(b.name, b.role) for b in trailing_bylines(last_paragraph, "zh")] == expected
+def test_what_closes_the_last_paragraph(last_paragraph: str, kept: str, expected: list[tuple[str, str]]) -> None:
+    text, bylines = closing_credits(last_paragraph, "zh")
+    assert (text, [(b.name, b.role) for b in bylines]) == (kept, expected)

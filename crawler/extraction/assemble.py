@@ -11,35 +11,25 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crawler.extraction.bylines import body_credit_line, dateline_bylines, dedupe, find_dateline, parse_fields, trailing_bylines
+from crawler.extraction.bylines import (
+    body_credit_line,
+    closing_credits,
+    dateline_bylines,
+    dedupe,
+    find_dateline,
+    parse_fields,
+    words_and_pictures_line,
+)
 from crawler.extraction.credits import find_credit, is_credit_caption
+from crawler.extraction.furniture import IMAGE_LABEL, SHARED_BOILERPLATE, affiliation_note, other_title, tagline_note
 from crawler.helpers.text import detect_language, zh_variants
-from crawler.items import Byline, Photo
+from crawler.items import Byline, Photo, Role
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from crawler.extraction.blocks import Block
 
-# Paragraphs that are page furniture, not text: share widgets, print/close links, correction links.
-SHARED_BOILERPLATE: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        rf"^[【\[]?(?:{zh_variants('纠错')}|{zh_variants('打印')}|{zh_variants('关闭')}|{zh_variants('关闭窗口')}|{zh_variants('返回顶部')})[】\]]?$",
-        rf"^{zh_variants('分享让更多人看到')}$",
-        rf"^{zh_variants('分享到')}\s*[:：]?.{{0,20}}$",
-        rf"^{zh_variants('扫一扫')}.{{0,30}}$",
-        rf"^{zh_variants('点击进入专题')}.{{0,30}}$",
-        rf"^{zh_variants('字号')}\s*[:：].{{0,10}}$",
-        r"^(?:Print|Close|Share|E-mail|Comments?|Adjust font size:?)(?:\s*\|?\s*(?:Print|Close|Share|E-mail|Comments?))*$",
-        r"^\[?(?:Editor'?s? ?)?\]?$",
-        # The print-edition tag closing a story from a newspaper: 《人民日报》（2025年06月12日 03版）,
-        # 《光明日报》（2025年06月12日 01版）, 《 人民日报海外版 》（ 2024年05月13日 第 01 版）.
-        r"^《\s*[^《》]{1,12}[报報版]\s*》.{0,30}版\s*[)）]?$",
-        # Pagers printed as text: |<<1234下一页>>|, 【1】【2】, 上一页 1 2 下一页
-        r"^[|\s]*(?:<<|>>|\||上一页|下一页|上一頁|下一頁|首页|尾页|【?\d{1,2}】?|\s)+$",
-    )
-)
 # What captions open with: "5月13日，在…" (Xinhua's photo captions), 图为…, 图：…, Photo taken on…
 _CAPTION_START = re.compile(
     rf"^(?:\d{{1,2}}{zh_variants('月')}\d{{1,2}}{zh_variants('日')}[，,]|{zh_variants('图为')}|{zh_variants('图')}\s*[:：]|"
@@ -62,6 +52,8 @@ class Assembled:
     bylines: list[Byline] = field(default_factory=list)
     source: str | None = None
     dateline: dict[str, str] = field(default_factory=dict)
+    other_titles: dict[str, str] = field(default_factory=dict)
+    author_notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -75,8 +67,10 @@ class _Paragraph:
 def _looks_like_caption(block: Block, text: str, has_credit: bool) -> bool:
     if len(text) > _CAPTION_MAX:
         return False
-    if has_credit or block.caption_class or block.caption_style or block.tag == "figcaption":
+    if has_credit or block.caption_class or block.caption_style or block.tag == "figcaption" or IMAGE_LABEL.match(text):
         return True
+    if block.bold and len(text) <= 30:
+        return False  # a short bold line under an image heads what follows (a poem's title), captions are not bold
     return (block.centered and len(text) <= 200) or (bool(_CAPTION_START.match(text)) and len(text) <= 150)
 
 
@@ -85,7 +79,9 @@ def _metadata_line(text: str) -> bool:
         return False
     fields = parse_fields(text)
     return (
-        bool(fields) and text.lstrip("（(【[").startswith(fields[0].label) and all(f.kind in ("source", "time") for f in fields)
+        bool(fields)
+        and text.lstrip("（(【[").startswith(fields[0].label)
+        and all(f.kind in ("source", "time", "updated") for f in fields)
     )
 
 
@@ -111,7 +107,10 @@ def assemble(
     page_title: str | None,
     boilerplate: Iterable[re.Pattern[str]] = (),
     junk_image: Callable[[str], bool] = lambda url: False,
+    by_role: Role = "reporter",
 ) -> Assembled:
+    """`by_role`: what a "By A and B" line makes its names (the layout knows a news page from an
+    opinion page)."""
     out = Assembled()
     extra = tuple(boilerplate)
     paragraphs: list[_Paragraph] = []
@@ -137,13 +136,23 @@ def assemble(
             continue
         if _is_boilerplate(text, extra):
             continue
+        if (titled := other_title(text)) is not None:
+            out.other_titles.setdefault(*titled)
+            continue
         lang = detect_language(text)
+        if (note := affiliation_note(text, lang)) is not None:
+            out.author_notes.append(note.text)
+            out.bylines.extend(note.bylines)
+            continue
         if captioning is not None and not images and block.caption_style and len(text) <= _CAPTION_MAX:
             # Xinhua English captions run over two styled paragraphs, the credit ending the last.
             captioning.caption = f"{captioning.caption} {text}"
             captioning.credit = find_credit(captioning.caption, under_image=True) or captioning.credit
             continue
         captioning = None
+        if (credits := words_and_pictures_line(text, lang)) is not None:
+            out.bylines.extend(credits)
+            continue
         if images:
             release_pending()
             pending.extend(images)
@@ -157,6 +166,8 @@ def assemble(
                 pending.clear()
                 continue
             release_pending()
+        elif IMAGE_LABEL.match(text):
+            continue  # 资料图, 视频截图 with no image before it: a label of nothing on the page
         elif len(text) <= _CAPTION_MAX and is_credit_caption(text):
             credit = find_credit(text, under_image=False)
             uncredited = next((p for p in reversed(out.photos) if p.url and p.credit is None), None)
@@ -173,7 +184,7 @@ def assemble(
             out.photos.append(Photo(url=None, caption=text, lang=lang, credit=credit))
             out.warnings.append(f"photos: caption without an image: {text[:40]}")
             continue
-        if (credits := body_credit_line(text, lang)) is not None:
+        if (credits := body_credit_line(text, lang, by_role)) is not None:
             out.bylines.extend(credits)
             continue
         if _metadata_line(text):
@@ -212,12 +223,21 @@ def _split_languages(out: Assembled, paragraphs: list[_Paragraph], page_title: s
     titles |= {re.split(r"[丨｜|]", t, maxsplit=1)[1].strip() for t in out.title.values() if re.search(r"[丨｜|]", t)}
     for lang, group in by_lang.items():
         texts = [p.text for p in group if p.text not in titles]
+        closing: list[Byline] = []
+        if texts:
+            # The story's last words, its writers' sign-off and its end mark are not one paragraph.
+            last, closing = closing_credits(texts[-1], lang)
+            texts = [*texts[:-1], last] if last else texts[:-1]
+        # An opinion piece closes with a line about its writer: a note, not the text.
+        while len(texts) > 1 and (note := tagline_note(texts[-1], lang)) is not None:
+            out.author_notes.insert(0, texts.pop())
+            closing.extend(note.bylines)
         if texts:
             out.body[lang] = texts
             out.bylines.extend(dateline_bylines(texts[0], lang))
             if line := find_dateline(texts[0]):
                 out.dateline[lang] = line
-            out.bylines.extend(trailing_bylines(texts[-1], lang))
+        out.bylines.extend(closing)
     # Languages in the order they first appear (one pass: a page may hold hundreds of thousands of
     # paragraphs, and a rescan per paragraph froze the crawl on one).
     first = [detect_language(page_title) or "zh"] if page_title else []

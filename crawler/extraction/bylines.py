@@ -14,7 +14,7 @@ from crawler.helpers.surnames import starts_with_surname
 from crawler.helpers.text import clean_text, zh_variants
 from crawler.items import Byline, Role
 
-FieldKind = Literal["time", "source", "keywords", "ignore"] | Role
+FieldKind = Literal["time", "updated", "source", "keywords", "ignore"] | Role
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ _ZH_LABELS: dict[str, FieldKind] = {
     "发布时间": "time",
     "发稿时间": "time",
     "发表时间": "time",
-    "更新时间": "time",
+    "更新时间": "updated",
+    "最后更新": "updated",
     "时间": "time",
     "发布": "time",
     "日期": "time",
@@ -44,7 +45,7 @@ _ZH_LABELS: dict[str, FieldKind] = {
     "特约记者": "reporter",
     "本报记者": "reporter",
     "记者": "reporter",
-    "通讯员": "reporter",
+    "通讯员": "correspondent",
     "责任编辑": "editor",
     "值班编辑": "editor",
     "网络编辑": "editor",
@@ -52,6 +53,9 @@ _ZH_LABELS: dict[str, FieldKind] = {
     "编辑": "editor",
     "主编": "editor",
     "审核": "editor",
+    "出品": "editor",
+    "监制": "editor",
+    "策划": "editor",
     "校对": "editor",
     "摄影": "photographer",
     "摄像": "photographer",
@@ -83,7 +87,8 @@ _EN_LABELS: dict[str, FieldKind] = {
     "photographer": "photographer",
     "photo": "photographer",
     "published": "time",
-    "updated": "time",
+    "last updated": "updated",
+    "updated": "updated",
     "date": "time",
 }
 
@@ -121,7 +126,7 @@ def parse_fields(text: str) -> list[Field]:
         value = re.split(r"\s*[|丨│]\s*", value)[0].strip(_SEPARATORS)
         kind = _GROUP_KIND[group]
         value = _UI_TAIL.split(value)[0].strip(_SEPARATORS)
-        if kind != "time":
+        if kind not in ("time", "updated"):
             # Lines without separators run a value into the date: "来源：人民日报 2024-05-13 08:49".
             value = _DATE_TAIL.split(value)[0].strip(_SEPARATORS)
         fields.append(Field(kind, clean_text(match[0]).rstrip(":："), value))
@@ -134,9 +139,13 @@ _REPORTER_PREFIX = re.compile(
     rf"(?:{zh_variants('记者')}|{zh_variants('通讯员')})\s*"
 )
 # Page furniture printed right after a value: "来源：求是网 参与互动", "来源：新华网 打印 字号".
-_UI_TAIL = re.compile(r"\s*(?:参与互动|打印|关闭|分享到?|收藏|纠错|字号|字体|评论)(?:\s|$)")
+# and the follow-us row and font-size buttons a line runs into ("新华网 关注新华网 微信 微博", "新华网 小 中 大").
+_UI_TAIL = re.compile(
+    r"\s*(?:参与互动|打印|关闭|分享到?|收藏|纠错|字号|字体|评论|关注|微信|微博|Qzone)(?:\s|$)|\s+[小中大](?:\s|$)|\s+关注\S{0,10}|(?<=[网報报社])关注"
+)
 # Lines without separators run a name into the next field's date: "Editor: huaxia 2023-08-16 20:36".
-_DATE_TAIL = re.compile(r"\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
+# Not after 》: a magazine's issue (《求是》2025/11) is part of the source.
+_DATE_TAIL = re.compile(r"(?<!》)\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
 # Before a second role word inside one value: "记者 甲 通讯员 乙", "记者 甲、实习记者 乙".
 _ROLE_GROUP_SPLIT = re.compile(
     rf"[\s、，,]+(?=[^\s、，,]{{0,12}}?(?:{zh_variants('记者')}|{zh_variants('通讯员')})(?:\s|[\u3400-\u9fff]))"
@@ -158,8 +167,17 @@ def split_names(value: str) -> list[str]:
         if all(_HAN_NAME.match(t) for t in tokens):
             names.extend(_join_padded_han_names(tokens))
         else:
-            names.append(" ".join(tokens))
+            names.append(natural_case(" ".join(tokens)))
     return [n for n in names if n]
+
+
+def natural_case(name: str) -> str:
+    """`ZOU HONG` -> `Zou Hong`: China Daily sets photo credits in capitals; the person's name is not.
+    Only a name of two words or more, all in capitals (a single capitalised word may be an
+    organisation: VCG, AFP)."""
+    if " " in name and name.isupper() and re.fullmatch(r"[A-Z][A-Z .'’-]+", name):
+        return name.title()
+    return name
 
 
 def _join_padded_han_names(tokens: list[str]) -> list[str]:
@@ -186,6 +204,7 @@ def _join_padded_han_names(tokens: list[str]) -> list[str]:
     return merged
 
 
+_CORRESPONDENT = re.compile(zh_variants("通讯员"))
 _COMMENTATOR_NAME = re.compile(rf"{zh_variants('评论员')}$|^{zh_variants('评论员')}")
 
 
@@ -198,7 +217,8 @@ def bylines_in(value: str, role: Role, lang: str | None) -> list[Byline]:
         names, group_role = group, role
         prefix = _REPORTER_PREFIX.match(group)
         if prefix and prefix.end() < len(group):
-            names, group_role = group[prefix.end() :], "reporter"
+            names = group[prefix.end() :]
+            group_role = "correspondent" if _CORRESPONDENT.search(prefix[0]) else "reporter"
         for name in split_names(names):
             # 本报评论员, 新华社评论员, 求是网评论员: a commentary's collective pen name, whatever the label.
             name_role: Role = "commentator" if _COMMENTATOR_NAME.search(name) else group_role
@@ -223,6 +243,8 @@ _BARE_REPORTER_LABEL = re.compile(rf"^[（(]?[\u3400-\u9fff·]{{0,10}}(?:{zh_var
 _SQUARE_AUTHOR = re.compile(r"^[■□●]\s*(?P<value>[\u3400-\u9fff·]{2,5}(?:[\s、]+[\u3400-\u9fff·]{2,5}){0,3})$")
 _EN_BY_RE = re.compile(r"^By\s+(?P<value>[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,11})$")
 _BODY_CREDIT_MAX = 60
+# A team or desk named before the people: 栏目组, 编辑部, 工作室, 新媒体中心.
+_TEAM_PREFIX = re.compile(r"^\S{2,16}?(?:栏目组|欄目組|编辑部|編輯部|工作室|团队|團隊|中心|小组|小組)\s+")
 
 
 def _names_only(value: str) -> bool:
@@ -232,8 +254,27 @@ def _names_only(value: str) -> bool:
     return bool(names) and all(len(n) <= (6 if _HAN_NAME.match(n.replace(" ", "")) else 40) for n in names)
 
 
-def body_credit_line(text: str, lang: str | None) -> list[Byline] | None:
-    """Bylines when a body paragraph is nothing but a credit line, else None (keep the paragraph)."""
+# "文/王敏 图/刘坤", "文｜王敏", "撰文：王敏 摄影：刘坤": who wrote the words, who took the pictures.
+_WORDS_PICTURES = re.compile(
+    rf"^(?:{zh_variants('文')}|{zh_variants('撰文')})\s*[/／|｜:：]\s*(?P<words>[^/／|｜:：]+?)"
+    rf"(?:\s+(?:{zh_variants('图')}|{zh_variants('摄影')}|{zh_variants('图片')})\s*[/／|｜:：]\s*(?P<pictures>[^/／|｜:：]+?))?$"
+)
+
+
+def words_and_pictures_line(text: str, lang: str | None) -> list[Byline] | None:
+    """Bylines for a `文/X 图/Y` line (X wrote, Y photographed), else None."""
+    match = _WORDS_PICTURES.match(clean_text(text))
+    if not match or len(text) > _BODY_CREDIT_MAX or not _names_only(match["words"]):
+        return None
+    bylines = bylines_in(match["words"], "author", lang)
+    if match["pictures"] and _names_only(match["pictures"]):
+        bylines += bylines_in(match["pictures"], "photographer", lang)
+    return bylines
+
+
+def body_credit_line(text: str, lang: str | None, by_role: Role = "reporter") -> list[Byline] | None:
+    """Bylines when a body paragraph is nothing but a credit line, else None (keep the paragraph).
+    `by_role` is what a "By A and B" line makes them: reporters on news pages, authors on opinion pages."""
     text = clean_text(text)
     if not text or len(text) > _BODY_CREDIT_MAX:
         return None
@@ -241,9 +282,10 @@ def body_credit_line(text: str, lang: str | None) -> list[Byline] | None:
         group = next(n for n, v in match.groupdict().items() if v is not None and n != "value")
         kind = _GROUP_KIND[group]
         # "记者：您怎么看？" opens an interview question; a credit holds names only.
-        if kind in ("time", "keywords", "ignore", "source") or not _names_only(match["value"]):
+        value = _TEAM_PREFIX.sub("", match["value"])  # 出品︱网易科学人栏目组 胖胖: the team, then the person
+        if kind in ("time", "updated", "keywords", "ignore", "source") or not _names_only(value):
             return None
-        return bylines_in(match["value"], kind, lang)  # type: ignore[arg-type]
+        return bylines_in(value, kind, lang)  # type: ignore[arg-type]
     if match := _BODY_REPORTER_RE.match(text):
         return bylines_in(match["value"], "reporter", lang)
     if match := _SQUARE_AUTHOR.match(text):  # "■王永文": PLA Daily's commentary byline
@@ -253,7 +295,7 @@ def body_credit_line(text: str, lang: str | None) -> list[Byline] | None:
     if match := _BODY_REPORTER_BARE_RE.match(re.split(rf"\s+{zh_variants('来源')}\s*[:：]", text)[0]):
         return bylines_in(match["value"], "reporter", lang)
     if match := _EN_BY_RE.match(text):
-        return bylines_in(match["value"], "author", lang)
+        return bylines_in(match["value"], by_role, lang)
     return None
 
 
@@ -272,19 +314,38 @@ _TRAILING_CREDIT_RE = re.compile(
 _TRAILING_NAME_RE = re.compile(r"(?<=\S)[（(](?P<names>[\u3400-\u9fff]{2,4}(?:[、，,\s]+[\u3400-\u9fff]{2,4}){0,3})[)）]$")
 
 
-def trailing_bylines(last_paragraph: str, lang: str | None) -> list[Byline]:
-    text = clean_text(last_paragraph)
-    if match := _TRAILING_CREDIT_RE.search(text):
-        if not _names_only(match["names"]):
-            return []
-        role: Role = "commentator" if "评" in match["label"] else "reporter"
-        return bylines_in(match["names"], role, lang)
-    if (match := _TRAILING_NAME_RE.search(text)) and match.start() >= 10:  # closing a paragraph of text
-        names = split_names(match["names"])
-        # （完）, （待续）, （新华社）, （摘编）: closing words that are no one's name.
-        if names and all(len(n) <= 4 and starts_with_surname(n) for n in names):
-            return [Byline(name=n, role="author", lang=lang) for n in names]
-    return []
+# End marks closing a story: （完）, (完), 【完】, （全文完）, ■, □.
+_END_MARK = re.compile(rf"\s*(?:[（(【\[]\s*(?:{zh_variants('全文完')}|{zh_variants('完')})\s*[)）】\]]|[■□])\s*$")
+
+
+def closing_credits(last_paragraph: str, lang: str | None) -> tuple[str, list[Byline]]:
+    """The last paragraph without what closes it, and the bylines that closed it.
+
+    `…造福全人类。（记者宋晨、田中全）（完）` -> `…造福全人类。` and two reporters: the writer's
+    sign-off, the reporters' credit and the end mark are not the story's text.
+    """
+    rest = clean_text(last_paragraph)
+    bylines: list[Byline] = []
+    while True:
+        if (stripped := _END_MARK.sub("", rest)) != rest:
+            rest = stripped
+        elif (match := _TRAILING_CREDIT_RE.search(rest)) and _names_only(match["names"]):
+            role: Role = "commentator" if "评" in match["label"] else "reporter"
+            group = match["names"] if role == "commentator" else f"{match['label']} {match['names']}"
+            bylines = bylines_in(group, role, lang) + bylines
+            rest = rest[: match.start()].rstrip()
+        elif (match := _TRAILING_NAME_RE.search(rest)) and match.start() >= 10 and (names := _sign_off(match["names"])):
+            bylines = [Byline(name=n, role="author", lang=lang) for n in names] + bylines
+            rest = rest[: match.start()].rstrip()
+        else:
+            return rest, bylines
+
+
+def _sign_off(text: str) -> list[str]:
+    """Names in a closing (钟才文) or (钟声、任平): each a surname and a name; （完）, （待续）,
+    （新华社）, （摘编） are closing words that are no one's name."""
+    names = split_names(text)
+    return names if names and all(len(n) <= 4 and starts_with_surname(n) for n in names) else []
 
 
 _ZH_DATELINE = re.compile(

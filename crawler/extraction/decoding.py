@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 _FALLBACK_ENCODINGS = ("utf-8", "gb18030", "big5hkscs")
 # What w3lib resolves gb2312 and gbk to, and the names themselves.
 _GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312", "cp936"})
+# Single-byte Western charsets: no Chinese page is in one, but old templates declare iso-8859-1.
+_WESTERN = frozenset({"cp1252", "iso8859-1", "latin-1", "latin1", "iso-8859-1", "ascii", "us-ascii", "windows-1252"})
+_HIGH_LATIN = re.compile("[\u00c0-\u00ff]")
 
 
 def build_response(url: str, body: bytes, headers: Mapping[str, str] | None = None) -> TextResponse:
@@ -48,6 +51,10 @@ def _misread(response: TextResponse) -> bool:
     if response.encoding in _GB_FAMILY:
         sample = text[:20000]
         return _implausible_characters(sample) > max(3, han_count(sample) // 100)
+    if response.encoding in _WESTERN:
+        # GB or UTF-8 bytes read as Latin-1 come out as runs of accented letters (ÎÒ¹úÁ¸Ê³).
+        sample = text[:20000]
+        return len(_HIGH_LATIN.findall(sample)) >= max(10, len(sample) // 50)
     return False
 
 
@@ -85,8 +92,9 @@ def repair_encoding(response: TextResponse) -> tuple[TextResponse, str | None]:
 
 
 def _implausible_characters(text: str) -> int:
-    """Characters no state-media page prints: private-use code points and C1 controls."""
-    return len(_IMPLAUSIBLE.findall(text))
+    """Characters no state-media page prints: private-use code points and C1 controls; and accented
+    Latin letters, which a Chinese page prints a few of at most and mojibake prints by the hundred."""
+    return len(_IMPLAUSIBLE.findall(text)) + len(_HIGH_LATIN.findall(text)) // 4
 
 
 def merge_stray_roots(response: TextResponse) -> None:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler.extraction.blocks import BLOCK_TAGS, SKIP_TAGS, element_text
-from crawler.extraction.bylines import Field, parse_fields
-from crawler.extraction.layout import ArticleLayout, absolute_links, unique
+from crawler.extraction.bylines import Field, bylines_in, parse_fields
+from crawler.extraction.layout import ArticleLayout, absolute_links, unique, without_site_suffix
 from crawler.extraction.results import ArticleResult, ListResult, OtherResult, ParseResult
 from crawler.extraction.selectors import select, select_xpath
 from crawler.helpers.dates import FoundTime, find_best_time, find_time
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from scrapy.http import TextResponse
 
     from crawler.extraction.layout import Outlet
+    from crawler.items import Byline
 
 # Paths that look like a story: a date, a long numeric or hex id, or both.
 ARTICLE_PATH = re.compile(
@@ -39,10 +40,10 @@ ARTICLE_PATH = re.compile(
     re.IGNORECASE,
 )
 _NOT_ARTICLE_PATH = re.compile(r"/(?:index|node_\d+|list|more|search)[^/]*$|\.(?:jpg|png|gif|pdf|zip|mp4)$", re.IGNORECASE)
-_SITE_NAME_SUFFIX = re.compile(
-    r"\s*(?:[_|\-–—]|--)+\s*[^_|\-–—]{1,30}(?:网|網|频道|頻道|报|報|Online|\.cn|\.com|Daily|Times|CGTN|Xinhua)[^_|\-–—]*$",
-    re.IGNORECASE,
+_HEADER_BY = re.compile(
+    r"(?:^|[|\s])By\s+(?P<names>[A-Z][\w'’.-]+(?:(?:\s+|\s*,\s*|\s+and\s+)[A-Z][\w'’.-]+){0,9})(?=\s*(?:\||$|\d))"
 )
+_INLINE_TAGS = frozenset({"font", "span", "b", "strong", "em", "i", "u"})
 _BREADCRUMB_HINT = re.compile(r"crumb|bread|position|location|path|weizhi|dangqian|nav_?path|route|local", re.IGNORECASE)
 _NOISE_HINT = re.compile(
     r"comment|footer|header|nav|menu|share|related|recommend|sidebar|copyright|ad[-_]|hot|rank|list", re.IGNORECASE
@@ -108,6 +109,8 @@ class GenericArticle(ArticleLayout):
         self.ld = json_ld(self.selector)
         self._body: HtmlElement | bool | None = False
         self._title: str | None = None
+        self._title_node: HtmlElement | None = None
+        self._header: str | None = None
 
     # -- title ---------------------------------------------------------------------------------------
 
@@ -121,29 +124,29 @@ class GenericArticle(ArticleLayout):
         declared = clean_text(as_text(self.ld.get("headline"))) or _meta(
             self.selector, "og:title", "twitter:title", "ArticleTitle"
         )
-        headings = []
+        headings: list[tuple[str, HtmlElement]] = []
         for node in select_xpath(
-            self.selector, "//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')][not(self::title)]"
+            # 2000s pages set the headline in bold type, not in a heading.
+            self.selector,
+            "//h1|//h2|//*[contains(@class,'title') or contains(@id,'title')][not(self::title)]|(//font/b|//td/b)[position() <= 20]",
         ):
             text = element_text(node)
             if 4 <= len(text) <= 120:
-                headings.append(text)
+                headings.append((text, node))
         for reference in (declared, page_title):
             if not reference:
                 continue
-            for heading in headings:
+            for heading, node in headings:
                 if heading == reference or (len(heading) >= 6 and heading in reference):
+                    self._title_node = node
                     return heading
         if declared:
-            return declared
+            # og:title often repeats <title>, outlet and channel included.
+            return without_site_suffix(declared)
         if not page_title and headings:
-            return headings[0]
-        stripped = page_title
-        while True:
-            shorter = _SITE_NAME_SUFFIX.sub("", stripped)
-            if shorter == stripped or not shorter:
-                break
-            stripped = shorter
+            self._title_node = headings[0][1]
+            return headings[0][0]
+        stripped = without_site_suffix(page_title)
         if stripped:
             self.warnings.append("title: taken from <title>")
         return stripped
@@ -163,6 +166,10 @@ class GenericArticle(ArticleLayout):
                 scores[parent] += _paragraph_score(paragraph)
             elif paragraph.tail and len(clean_text(paragraph.tail)) > 10:
                 scores[parent] += len(clean_text(paragraph.tail))
+            elif (before := paragraph.getprevious()) is not None and before.tag in _INLINE_TAGS:
+                # 2000s pages: <font><span>text</span></font><br><br> — the text is in the inline
+                # element before the break, not after it.
+                scores[parent] += _paragraph_score(before) if len(element_text(before)) > 10 else 0
         # Paragraphs written as divs (CGTN's div.text) count the same way as <p>.
         for node in root.iter("div", "section"):
             own = clean_text("".join(select_xpath(node, "text()")))
@@ -192,8 +199,14 @@ class GenericArticle(ArticleLayout):
 
     def header_text(self) -> str:
         """Visible text after the title heading and before the body: where dates and credits are."""
+        if self._header is None:
+            self._header = self._read_header()
+        return self._header
+
+    def _read_header(self) -> str:
         body = self.body_element()
         title = self.title()
+        start = self._title_node
         texts: list[str] = []
         started = False
         for node in self.selector.root.iter():
@@ -202,7 +215,15 @@ class GenericArticle(ArticleLayout):
             if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
                 continue
             if not started:
-                started = bool(title) and title in element_text(node) and len(element_text(node)) <= len(title) + 10
+                # The title's own element when the title was found in one; else the first element
+                # whose text is the title (and little more). Reading every element's text to look
+                # for it cost more than the rest of the extraction on a long page.
+                if start is not None:
+                    started = node is start
+                elif title and node.text and title[:4] in node.text:
+                    started = title in element_text(node) and len(element_text(node)) <= len(title) + 10
+                if started:
+                    texts.append(node.tail or "")  # what follows the title on its own line
                 continue
             if node.text and node.text.strip():
                 texts.append(node.text)
@@ -239,11 +260,18 @@ class GenericArticle(ArticleLayout):
             best = find_time(clean_text(" ".join(top))[:3000])
         return best
 
+    def field_bylines(self, fields: list[Field], lang: str | None) -> list[Byline]:
+        bylines = super().field_bylines(fields, lang)
+        # "By Wang Xiaoyu and Li Lei | China Daily | Updated: …": an English header line's writers.
+        if match := _HEADER_BY.search(self.header_text()):
+            bylines = bylines_in(match["names"], self.by_role(), "en") + bylines
+        return bylines
+
     def source(self, fields: list[Field]) -> str | None:
         value = next((f.value for f in fields if f.kind == "source" and f.value), None)
         if value:
             return value
-        declared = _meta(self.selector, "source", "og:article:source")
+        declared = _meta(self.selector, "source", "og:article:source", "article:source", "ContentSource", "contentSource")
         return re.sub(r"^.*?[:：]", "", declared).strip() or None if declared else None
 
     def credit_bylines(self, lang: str | None) -> list[Any]:

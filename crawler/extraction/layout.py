@@ -13,15 +13,19 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
+
 from crawler.extraction.assemble import Assembled, assemble
 from crawler.extraction.blocks import Block, blocks_from, element_text
 from crawler.extraction.bylines import Field, bylines_in, dedupe, parse_fields
 from crawler.extraction.results import ArticleResult, OtherResult
+from crawler.extraction.scripted import MIN_TEXT, ScriptedStory, scripted_story
 from crawler.extraction.selectors import exists, select, select_xpath
+from crawler.extraction.sources import named_sources
 from crawler.helpers.dates import FoundTime, date_in_url, find_best_time
 from crawler.helpers.text import chinese_script, clean_text, detect_language, repair_mojibake
 from crawler.helpers.urls import unwrap_gateway
-from crawler.items import Article, Byline, Photo
+from crawler.items import Article, Byline, Photo, Role
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -45,6 +49,15 @@ class Outlet(Protocol):
     def key_for(self, url: str) -> str: ...
 
 
+_OPINION_WORDS = r"opinions?|op-?eds?|commentar(?:y|ies)|comments?|columns?|columnists?|editorials?|views?|viewpoints?|blogs?"
+_OPINION_PATH = re.compile(rf"/(?:{_OPINION_WORDS}|pinglun|guandian|sheping)(?:/|[-_]|$)", re.IGNORECASE)
+_OPINION_SECTION = re.compile(
+    rf"^(?:{_OPINION_WORDS}|评论|評論|观点|觀點|言论|言論|社论|社論|时评|時評|锐评|銳評|论坛|論壇)$", re.IGNORECASE
+)
+_OPINION_TITLE = re.compile(rf"^(?:{_OPINION_WORDS})\s*[:|丨｜]", re.IGNORECASE)
+_UPDATED_LINE = re.compile(
+    r"^\s*(?:Last\s+)?Updated\s*[:：]?\s*(?P<time>.+)$|^\s*更新(?:时间|於|于)?\s*[:：]?\s*(?P<zh>.+)$", re.IGNORECASE
+)
 _GB_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312", "cp936"})
 _ENDS_HTML = re.compile(rb"</html\s*>\s*$", re.IGNORECASE)
 _SOFT_404 = re.compile(
@@ -92,6 +105,9 @@ class ArticleLayout:
         self.warnings: list[str] = []
         self._skip: set[HtmlElement] | None = None
         self._found: dict[str, list[Any]] = {}
+        self._by_role: Role | None = None
+        self._scripted: ScriptedStory | None = None
+        self._scripted_read = False
 
     def find(self, css: str) -> list[Any]:
         """`select` on this page, remembered: several pieces of a layout ask for the same elements."""
@@ -133,11 +149,12 @@ class ArticleLayout:
     def title(self) -> str:
         title = next((t for css in self.title_css for n in self.find(css) if (t := element_text(n))), "")
         if not title:
-            title = clean_text(self.first('meta[property="og:title"]::attr(content)'))
+            # og:title and <title> often carry the outlet and channel: `…_要闻频道_某某网`, `… - CGTN`.
+            title = without_site_suffix(clean_text(self.first('meta[property="og:title"]::attr(content)')), self.title_suffix)
+        if not title and (story := self.scripted()) is not None:
+            title = story.title
         if not title:
-            title = clean_text(self.first("title::text"))
-            if self.title_suffix:
-                title = self.title_suffix.sub("", title)
+            title = without_site_suffix(clean_text(self.first("title::text")), self.title_suffix)
             if title:
                 self.warnings.append("title: taken from <title>")
         return title
@@ -159,6 +176,31 @@ class ArticleLayout:
         candidates += [f.value for f in fields if f.kind == "time"]
         candidates += self.info_texts()
         return find_best_time([c for c in candidates if c])
+
+    def updated(self, fields: list[Field]) -> FoundTime | None:
+        """When the page says the story was updated: an 更新时间/Updated field, or a time line that
+        opens with "Updated" (CGTN's "Updated 21:47, 09-Jun-2025")."""
+        candidates = [f.value for f in fields if f.kind == "updated"]
+        candidates += [m["time"] or m["zh"] for text in self._time_texts() if (m := _UPDATED_LINE.match(text))]
+        return find_best_time([c for c in candidates if c])
+
+    def _time_texts(self) -> list[str]:
+        return [text for css in self.time_css if (text := self.first_text((css,), " "))]
+
+    def is_opinion(self) -> bool:
+        """Commentary, columns, editorials, op-eds: the section, the URL or the title says so."""
+        if _OPINION_PATH.search(urlsplit(unwrap_gateway(self.url)).path):
+            return True
+        if any(_OPINION_SECTION.match(part) for part in self.section()):
+            return True
+        return bool(_OPINION_TITLE.match(self.title()))
+
+    def by_role(self) -> Role:
+        """What "By A and B" makes them: the outlet's reporters on a news page, the authors on an
+        opinion page (a column, a commentary, an op-ed)."""
+        if self._by_role is None:
+            self._by_role = "author" if self.is_opinion() else "reporter"
+        return self._by_role
 
     def url_date(self) -> FoundTime | None:
         """The date in the URL (/20230115/, /2024-05/13/, /n1/2024/0424/): a day, Beijing time."""
@@ -182,9 +224,22 @@ class ArticleLayout:
 
     def blocks(self) -> list[Block] | None:
         nodes = self.body_nodes()
-        if nodes is None:
-            return None
-        return blocks_from(nodes, self.url, self._skip_set())
+        blocks = blocks_from(nodes, self.url, self._skip_set()) if nodes is not None else None
+        if sum(len(b.text) for b in blocks or []) < MIN_TEXT and (story := self.scripted()) is not None:
+            # The container is empty and the story is data for the page's script to draw.
+            self.warnings.append("body: read from the page's data-json (the page draws the story by script)")
+            return blocks_from([lxml.html.fragment_fromstring(story.html, create_parent="div")], self.url, set())
+        return blocks
+
+    def scripted_bylines(self, lang: str | None) -> list[Byline]:
+        story = self.scripted() if self._scripted_read else None
+        return [b for name in (story.editors if story else []) for b in bylines_in(name, "editor", lang)]
+
+    def scripted(self) -> ScriptedStory | None:
+        """The story the page holds only as script data (crawler/extraction/scripted.py), if any."""
+        if not self._scripted_read:
+            self._scripted, self._scripted_read = scripted_story(self.selector), True
+        return self._scripted
 
     def field_bylines(self, fields: list[Field], lang: str | None) -> list[Byline]:
         bylines: list[Byline] = []
@@ -221,20 +276,34 @@ class ArticleLayout:
         if blocks is None:
             return OtherResult("no article body", "no_article_body")
         title = self.title()
-        assembled = assemble(blocks, page_title=title or None, boilerplate=self.boilerplate, junk_image=self.is_junk_image)
+        assembled = assemble(
+            blocks, page_title=title or None, boilerplate=self.boilerplate, junk_image=self.is_junk_image, by_role=self.by_role()
+        )
         if (refused := self._not_a_story(title, assembled)) is not None:
             return refused
         fields = self.fields()
         main_lang = detect_language(title) if title else (assembled.languages[0] if assembled.languages else None)
-        bylines = dedupe(self.field_bylines(fields, main_lang) + self.credit_bylines(main_lang) + assembled.bylines)
+        bylines = dedupe(
+            self.field_bylines(fields, main_lang)
+            + self.credit_bylines(main_lang)
+            + assembled.bylines
+            + self.scripted_bylines(main_lang)
+        )
         found = self.published(fields)  # may add to self.warnings: before they are gathered
+        if found is None and (story := self.scripted()) is not None and story.published is not None:
+            found = story.published
+            self.warnings.append("published_at: taken from the page's data-json")
+        updated = self.updated(fields)
         warnings = self.warnings + assembled.warnings
+        if updated and found and found.value == updated.value and not any(f.kind == "time" for f in fields):
+            warnings.append("published_at: the page shows only when the story was updated")
         if not _ENDS_HTML.search(self.response.body[-512:]):
             warnings.append("page: the HTML stops before </html>; the page may have been cut off")
         found = self._at_least_a_day(found, warnings)
         if not title:
             warnings.append("title: missing")
         text, body = self._repaired_text(assembled, warnings)
+        sources = named_sources(self.source(fields) or assembled.source)
         # Characters lost before the page reached us are marked in every field, once, by
         # crawler.extraction.sanitize when the item is finished (crawler.parse.parse_response).
         item = Article(
@@ -248,11 +317,15 @@ class ArticleLayout:
             languages=self._languages(assembled),
             photos=assembled.photos,
             bylines=bylines,
-            source=self.source(fields) or assembled.source,
+            source=sources[0] if sources else None,
+            sources=sources,
             dateline=assembled.dateline,
             published_at=found.value.isoformat() if found else None,
             published_raw=found.raw if found else None,
             published_precision=found.precision if found else None,
+            updated_at=updated.value.isoformat() if updated else None,
+            other_titles=assembled.other_titles,
+            author_notes=assembled.author_notes,
             page_urls=[self.url],
             parser=f"{self.site.key}:{self.name}",
             warnings=warnings,
@@ -329,6 +402,21 @@ def _repair_mixed_encoding(
         if photo.caption:
             photo.caption = fix(photo.caption)
     return title, body, count
+
+
+# `…_要闻频道_某某网`, `… - 新华网`, `… | CGTN`: the outlet and channel a page's <title> or og:title adds.
+_SITE_NAME_SUFFIX = re.compile(
+    r"\s*(?:[_|\-–—]|--)+\s*[^_|\-–—]{1,30}(?:网|網|频道|頻道|报|報|Online|\.cn|\.com|Daily|Times|CGTN|Xinhua)[^_|\-–—]*$",
+    re.IGNORECASE,
+)
+
+
+def without_site_suffix(title: str, own: re.Pattern[str] | None = None) -> str:
+    """A title without the outlet's and channels' names a <title> adds after it."""
+    stripped = own.sub("", title) if own else title
+    while (shorter := _SITE_NAME_SUFFIX.sub("", stripped)) != stripped and shorter:
+        stripped = shorter
+    return stripped
 
 
 def absolute_links(selector: Selector | HtmlElement, css: str, base_url: str) -> list[str]:

@@ -125,12 +125,12 @@ def chinese_script(text: str) -> Literal["zh-Hans", "zh-Hant"] | None:
     return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"
 
 
-@lru_cache(maxsize=512)
-def to_traditional_variants(simplified: str) -> set[str]:
+def to_traditional_variants(simplified: str) -> frozenset[str]:
     """`simplified` and its renderings in the traditional scripts OpenCC knows (Taiwan, Hong Kong)."""
-    return {simplified} | {_converter(config).convert(simplified) for config in ("s2t.json", "s2tw.json", "s2hk.json")}
+    return frozenset({simplified} | {_converter(config).convert(simplified) for config in ("s2t.json", "s2tw.json", "s2hk.json")})
 
 
+@lru_cache(maxsize=512)
 def zh_variants(simplified: str) -> str:
     """A regex fragment matching `simplified` written in any Chinese script.
 

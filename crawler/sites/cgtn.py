@@ -45,7 +45,7 @@ class CgtnArticle(ArticleLayout):
 
         author = self.first_text((".news-author-name",), " ")
         author = re.sub(r"^By\s+", "", author, flags=re.IGNORECASE)
-        return bylines_in(author, "author", "en") if author and author.upper() != "CGTN" else []
+        return bylines_in(author, self.by_role(), "en") if author and author.upper() != "CGTN" else []
 
     def source(self, fields: list[Field]) -> str | None:
         return super().source(fields) or "CGTN"

@@ -55,7 +55,7 @@ class EnglishArticle(ChinaDailyArticle):
         bylines = super().field_bylines(fields, lang)
         for part in self._parts():
             if match := _INFO_BY.match(part):
-                bylines = bylines_in(match["names"], "author", "en") + bylines
+                bylines = bylines_in(match["names"], self.by_role(), "en") + bylines
         return bylines
 
     def source(self, fields: list[Field]) -> str | None:

@@ -41,8 +41,8 @@ class GlobalTimesArticle(ArticleLayout):
     body_css = ("div.article_right", "div.article_content")
     skip_css = ("div.related_section", ".share", ".article_share", "div.article_column", "div.author_share")
     breadcrumb_css = ("div.article_column",)
-    # The paper signs off stories with a bare "Global Times" line; it repeats the source. The print
-    # edition's "Newspaper headline: …" line is kept: it is the only record of the printed title.
+    # The paper signs off stories with a bare "Global Times" line; it repeats the source. (The print
+    # edition's "Newspaper headline: …" line goes to other_titles["print"], crawler/extraction/furniture.py.)
     boilerplate = (re.compile(r"^\s*(?:Global Times|GT)\s*$"),)
 
     match_css = ("div.article_right, div.article_title",)
@@ -55,7 +55,7 @@ class GlobalTimesArticle(ArticleLayout):
         # "By Global Times" credits the paper, not a person: it is the source.
         if not byline or _OUTLET_BYLINES.match(byline):
             return []
-        return bylines_in(byline, "author", "en")
+        return bylines_in(byline, self.by_role(), "en")
 
     def source(self, fields: list[Field]) -> str | None:
         byline = self._byline()

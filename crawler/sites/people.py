@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from crawler.extraction.assemble import SHARED_BOILERPLATE
+from crawler.extraction.furniture import SHARED_BOILERPLATE
 from crawler.extraction.layout import ArticleLayout
 from crawler.extraction.pagination import StoryPages
-from crawler.helpers.text import clean_text, zh_variants
+from crawler.helpers.text import clean_text
 from crawler.sites.base import StandardSite
 
 if TYPE_CHECKING:
@@ -40,10 +40,7 @@ LIST_RE = re.compile(
 _TITLE_SUFFIX = re.compile(
     r"\s*(?:--[^-]{1,20})*--\s*(?:人民网|人民網|People's Daily Online)\s*$|\s*[-|]\s*People's Daily Online\s*$", re.IGNORECASE
 )
-_BOILERPLATE = (
-    re.compile(r"^(?:【\d+】)+$"),
-    re.compile(rf"^{zh_variants('点击进入')}.{{0,40}}$"),
-)
+_BOILERPLATE = (re.compile(r"^(?:【\d+】)+$"),)
 
 
 class PeopleArticle(ArticleLayout):

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from crawler.extraction.assemble import SHARED_BOILERPLATE
+from crawler.extraction.furniture import SHARED_BOILERPLATE
 from crawler.extraction.layout import ArticleLayout, unique
 from crawler.extraction.pagination import StoryPages
 from crawler.extraction.results import ListResult

@@ -34,8 +34,9 @@ Outcome = Literal["inserted", "updated", "unchanged", "variant", "stale"]
 # The fields whose change makes a new revision, as the issue names them: title, body, captions,
 # bylines, time. Source and section are kept with each revision's snapshot but do not trigger one.
 REVISION_FIELDS = ("title", "body", "captions", "bylines", "published_at")
-CONTENT_FIELDS = ("url", "title", "body", "languages", "photos", "bylines", "source", "section", "published_at", "published_raw",
-                  "published_precision", "page_urls", "parser", "warnings", "content_hash")  # fmt: skip
+CONTENT_FIELDS = ("url", "title", "body", "languages", "photos", "bylines", "source", "sources", "section", "dateline",
+                  "published_at", "published_raw", "published_precision", "updated_at", "other_titles", "author_notes",
+                  "page_urls", "parser", "warnings", "content_hash")  # fmt: skip
 VARIANT_FIELDS = ("url", "title", "body", "photos", "bylines", "source", "section")
 
 
