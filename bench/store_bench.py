@@ -8,6 +8,9 @@ parses of a generated site, so documents have realistic sizes. Prints items/s fo
   store, first write     MongoStore.write: new stories (insert + URL index + content-hash links)
   store, unchanged       a sample of the same items again (the recheck path)
   embedded, first write  the SQLite store, for comparison
+  ... + links            the same first writes with clusters and translation links maintained after
+                         each batch (crawler.linking: link index, LSH candidates, cluster refresh),
+                         and the cost that adds per item
 and the store/raw ratio (the target is >= 0.5).
 """
 
@@ -27,8 +30,9 @@ from itemadapter import ItemAdapter
 
 from bench.sitegen import article_html, article_url
 from crawler.extraction.results import ArticleResult
+from crawler.linking.maintain import Linker
 from crawler.parse import parse_page
-from crawler.store import EmbeddedStore, MongoStore
+from crawler.store import EmbeddedStore, MongoStore, Store
 from crawler.store.documents import content_hash, new_document
 from tests.servers import start_server
 
@@ -88,6 +92,21 @@ def store_write(
     return store_seconds, unchanged_seconds
 
 
+def linked_write(store: Store, batches: list[list[dict[str, Any]]], now: datetime) -> tuple[float, int]:
+    """Seconds for first writes with links maintained after each batch, and the clustered stories."""
+    store.open()
+    linker = Linker(store)
+    clustered = 0
+    started = time.perf_counter()
+    for batch in batches:
+        clustered += linker.link(store.write(batch, now).changed).counts["clustered"]
+    seconds = time.perf_counter() - started
+    if isinstance(store, MongoStore) and store.client is not None:
+        store.client.drop_database(store.database_name)
+    store.close()
+    return seconds, clustered
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=2000)
@@ -135,6 +154,16 @@ def main() -> None:
             sample_size = min(args.unchanged, len(items))
             print(f"store, unchanged       {rate(sample_size, unchanged_seconds)}   (a sample of {sample_size}, last run)")
             print(f"embedded, first write  {rate(args.items, embedded_seconds)}")
+            linked, clustered = linked_write(MongoStore(server.uri, f"bench_links_{uuid.uuid4().hex[:6]}"), batches, now)
+            per_item = (linked - store_seconds) / args.items * 1000
+            print(
+                f"store + links          {rate(args.items, linked)}   links add {per_item:.2f} ms per item ({clustered} clustered)"
+            )
+            embedded_linked, clustered = linked_write(EmbeddedStore(Path(work) / "links.sqlite3"), batches, now)
+            per_item = (embedded_linked - embedded_seconds) / args.items * 1000
+            print(
+                f"embedded + links       {rate(args.items, embedded_linked)}   links add {per_item:.2f} ms per item ({clustered} clustered)"
+            )
             client.close()
         finally:
             server.stop()

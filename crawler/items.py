@@ -111,11 +111,15 @@ class Article:
 
 @dataclass(kw_only=True)
 class Removal:
-    """A stored story's page now answers 404/410: the store records `removed_at`."""
+    """A stored story's page is gone: the store records `removed_at` and how it was told."""
 
     url: str
     site: str
     status: int
+    """The HTTP status that said so: 404/410, the redirect's 301/302, or 200 for a soft 404."""
+    reason: str = "http_status"
+    """http_status (404/410), redirect_to_list (the URL now sends readers to a home or list page),
+    soft_404 (an error page served as 200)."""
     fetched_at: str | None = None
 
 

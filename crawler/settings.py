@@ -95,6 +95,9 @@ STORE_DOCUMENT_BUDGET = 8 * 1024 * 1024
 STORE_FLUSH_SECONDS = 5.0
 STORE_RETRY_TIMES = 5
 STORE_RETRY_BACKOFF = 0.5  # seconds, doubled per attempt
+# Clusters across outlets and zh<->en translation links, kept after each batch (crawler/linking/);
+# `python -m crawler relink` rebuilds them.
+STORE_LINKS = True
 SPILL_DIR = "data/spill"
 
 # --- Incremental runs ---
@@ -102,6 +105,7 @@ INCREMENTAL_ENABLED = True  # stored article pages are not fetched again; list p
 RECHECK_AFTER = 0  # e.g. "6h": refetch stored stories last fetched that long ago (0: never)
 RECHECK_WINDOW = "3d"  # ... but only stories first fetched within this window
 MISSING_RETRY_AFTER = "1d"  # an article link that answered 404 is tried again after this
+HEADLINES_MAX_RECHECKS = 5000  # stored stories a recheck run asks for again, listed or not
 DOWNLOADER_MIDDLEWARES = {
     # First to see a request: only an outlet's own hosts are ever fetched (crawler/guard.py).
     "crawler.runtime.guard.OutletGuardMiddleware": 10,
@@ -114,6 +118,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before Scrapy's RedirectMiddleware (600) in response order: a loop is an error, not a silent drop,
     # and a redirect off the outlet is refused and counted (crawler/guard.py).
     "crawler.runtime.middlewares.RedirectLoopMiddleware": 650,
+    # A story's URL redirected to a home or list page: removed, not followed (crawler/middlewares.py).
+    "crawler.runtime.middlewares.RedirectedStoryMiddleware": 640,
     "crawler.runtime.guard.RedirectGuardMiddleware": 660,
     # Next to the downloader: sees every exchange as it happened (3xx, 5xx, compressed bodies).
     "crawler.runtime.warc.WarcArchiveMiddleware": 880,

@@ -27,6 +27,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from twisted.internet import task
 
 from crawler.items import Article, Removal
+from crawler.linking.maintain import Linker
 from crawler.runtime import journal
 from crawler.runtime.outcome import CAUSE_STAT, STORE_UNAVAILABLE
 from crawler.runtime.signals import not_an_article, story_removed
@@ -70,6 +71,7 @@ class StorePipeline:
         # run), and those whose journal append failed as well (lost, and said so).
         self.unsaved: list[dict[str, Any]] = []
         self.unjournalled: set[int] = set()
+        self.link_stories = settings.getbool("STORE_LINKS", True)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -78,8 +80,9 @@ class StorePipeline:
         crawler.signals.connect(pipeline.on_not_an_article, signal=not_an_article)
         return pipeline
 
-    def on_story_removed(self, url: str, site: str, status: int) -> None:
-        self._hold(as_record(Removal(url=url, site=site, status=status, fetched_at=datetime.now(UTC).isoformat())))
+    def on_story_removed(self, url: str, site: str, status: int, reason: str = "http_status") -> None:
+        removal = Removal(url=url, site=site, status=status, reason=reason, fetched_at=datetime.now(UTC).isoformat())
+        self._hold(as_record(removal))
 
     def on_not_an_article(self, url: str, site: str, reason: str) -> None:
         self._hold({"type": "other", "url": url, "site": site, "reason": reason, "fetched_at": datetime.now(UTC).isoformat()})
@@ -127,6 +130,7 @@ class StorePipeline:
             try:
                 report = write_isolating(self.store, records, datetime.now(UTC)) if records else WriteReport()
                 self._quarantine(report.refused)
+                self._link(report.changed)
             except (*RETRYABLE, StoreWideError, OSError) as error:
                 journal.release(handle, path, delete=False)
                 logger.error("cannot store the %d records left in %s (%s); the next run tries again", len(records), path, error)
@@ -217,10 +221,31 @@ class StorePipeline:
                     logger.info("store writes succeed again")
                 self.failing = False
                 self._quarantine(report.refused)
+                self._link(report.changed)
                 return report
         self.failing = True
         self._spill(batch)
         return WriteReport()
+
+    def _link(self, keys: list[str]) -> None:
+        """Clusters and translation links for the stories just inserted or updated (crawler.linking).
+        The stories are stored whatever happens here: a failure is counted and said, and
+        `python -m crawler relink` rebuilds the links from the store."""
+        if not self.link_stories or not keys or self.store is None:
+            return
+        try:
+            linked = Linker(self.store).link(keys)
+        except Exception as error:  # noqa: BLE001 -- derived data: never a reason to lose or re-write stories
+            self.stats.inc_value("links/failed", len(keys))
+            logger.error(
+                "clusters and translation links not updated for %d stories (%s: %s); run `python -m crawler relink`",
+                len(keys),
+                type(error).__name__,
+                error,
+            )
+            return
+        for name, count in linked.counts.items():
+            self.stats.inc_value(f"links/{name}", count)
 
     def _quarantine(self, refused: list[tuple[dict[str, Any], str]]) -> None:
         """Records the store would not take, each kept with why, one line each; never retried

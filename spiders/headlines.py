@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import scrapy
+from pymongo.errors import PyMongoError
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import run_in_thread
 
 from crawler import sites
 from crawler.discovery.sources import Source, SourceKind, chosen_kinds
@@ -34,10 +37,11 @@ from crawler.helpers.durations import parse_duration
 from crawler.helpers.urls import unwrap_gateway
 from crawler.parse import parse_response
 from crawler.runtime.guard import RefusedRequest
-from crawler.runtime.middlewares import KnownPage, RedirectLoop
+from crawler.runtime.middlewares import KnownPage, RedirectLoop, StoryRedirectedAway
 from crawler.runtime.offload import take_parsed
 from crawler.runtime.signals import not_an_article, story_removed
 from crawler.sites.base import Site, StandardSite
+from crawler.store import StoreUnavailable, store_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -194,6 +198,35 @@ class HeadlinesSpider(scrapy.Spider):
                 request.meta["headlines_source"] = source.kind
                 # Read again when a stopped run continues (its "seen" holds it): the newest stories.
                 yield request.replace(dont_filter=True)
+        for story in await self._due_rechecks():
+            owner = sites.get(story["site"])
+            if not self._first_time(owner, story["url"], story["site"]):
+                continue
+            self._count(story["site"], "recheck/queued")
+            # Through the outlet's own slot, like any article: rechecks share its politeness budget.
+            yield self._request(story["url"], story["site"], self.parse_article, PRIORITY_ARTICLE, "article")
+
+    async def _due_rechecks(self) -> list[dict[str, Any]]:
+        """Stories the store says are due for a recheck (RECHECK_AFTER, RECHECK_WINDOW), whether or
+        not a list still links them: a deleted story is dropped from the lists first."""
+        after = parse_duration(self.settings.get("RECHECK_AFTER", 0))
+        if (
+            not after
+            or not self.settings.getbool("STORE_ENABLED", True)
+            or not self.settings.getbool("INCREMENTAL_ENABLED", True)
+        ):
+            return []
+        now = datetime.now(UTC)
+        window = parse_duration(self.settings.get("RECHECK_WINDOW", "3d"))
+        limit = self.settings.getint("HEADLINES_MAX_RECHECKS", 5000)
+        try:
+            due = await run_in_thread(store_for(self.crawler).due_for_recheck, now - window, now - after, limit)
+        except (StoreUnavailable, PyMongoError, sqlite3.Error) as error:
+            self.crawler.stats.inc_value("recheck/store_error")
+            self.logger.warning("cannot ask the store which stories are due for a recheck (%s); only listed ones are", error)
+            return []
+        keys = {site.key for site in self.sites}
+        return [story for story in due if story["site"] in keys]
 
     def _sources(self, site: Site, override: list[str] | None) -> list[Source]:
         chosen: list[Source] = site.sources(self.discover)
@@ -337,8 +370,21 @@ class HeadlinesSpider(scrapy.Spider):
             yield from self._article(result, site, _source_of(response))
         elif isinstance(result, ListResult):
             self._count(site, "pages/list_at_article_url")
+            if redirects := response.meta.get("redirect_urls"):
+                # The story's URL now sends readers to a home or list page: how outlets delete.
+                status = (response.meta.get("redirect_reasons") or [302])[0]
+                self._removed(redirects[0], site, status if isinstance(status, int) else 302, "redirect_to_list")
+        elif result.code == "soft_404" and not result.blocked:
+            self._count(site, f"pages/other/{result.code}")
+            self._removed((response.meta.get("redirect_urls") or [response.url])[0], site, response.status, "soft_404")
         else:
             self._other(result, site, response.url, list_page=False)
+
+    def _removed(self, url: str, site: str, status: int, reason: str) -> None:
+        """A story's page is gone: the store marks the story removed (an unknown URL is remembered as missing)."""
+        self._count(site, f"removed/{reason}")
+        self.logger.info("gone (%s, HTTP %s): %s", reason, status, url)
+        self.crawler.signals.send_catch_log(story_removed, url=url, site=site, status=status, reason=reason)
 
     def _article(self, result: ArticleResult, site: str, source: str | None = None) -> Iterator[scrapy.Request | Article]:
         self._count(site, "pages/article")
@@ -391,7 +437,7 @@ class HeadlinesSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "unknown")
         error = failure.value
-        if isinstance(error, KnownPage | RefusedRequest):
+        if isinstance(error, KnownPage | RefusedRequest | StoryRedirectedAway):
             return  # counted by the middleware that refused it
         if isinstance(error, HttpError):
             status = error.response.status
@@ -403,7 +449,9 @@ class HeadlinesSpider(scrapy.Spider):
             self.logger.info("HTTP %s: %s", status, request.url)
             if status in (404, 410) and request.meta.get("headlines_kind") == "article":
                 # The store marks a stored story removed; an unknown URL is only counted.
-                self.crawler.signals.send_catch_log(story_removed, url=request.url, site=site, status=status)
+                self.crawler.signals.send_catch_log(
+                    story_removed, url=request.url, site=site, status=status, reason="http_status"
+                )
         elif isinstance(error, IgnoreRequest):
             self._count(site, f"ignored/{ignored_code(error)}")
         else:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +116,9 @@ def test_reparse_stores_an_archived_edit_as_a_new_revision_without_network(tmp_p
     with SiteServer.from_folder(tmp_path / "site") as server:
         live_crawl(second, server)
 
+    with contextlib.closing(sqlite3.connect(first / "store.sqlite3")) as db, db:  # links rebuilt by what reparse stores
+        db.execute("DELETE FROM link_index")
+        db.execute("DELETE FROM link_terms")
     environment = subprocess_env({"http_proxy": "http://127.0.0.1:9"})  # any network use would fail
     done = subprocess.run(
         [sys.executable, "-m", "crawler", "reparse", str(second / "warc"), "--site", "chinacomcn",
@@ -131,3 +136,6 @@ def test_reparse_stores_an_archived_edit_as_a_new_revision_without_network(tmp_p
     assert edited_story["body"]["zh"][0] == "更正：本文已更新。"
     assert all(d["revision"] == 1 for k, d in stories.items() if d is not edited_story)
     assert not (tmp_path / "no-warc").exists(), "a reparse must not archive the archive again"
+    with contextlib.closing(sqlite3.connect(first / "store.sqlite3")) as db:
+        indexed = {key for (key,) in db.execute("SELECT id FROM link_index")}
+    assert indexed == {edited_story["_id"]}  # the story reparse stored anew is linked again

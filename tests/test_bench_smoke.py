@@ -52,6 +52,14 @@ def test_extract_bench_times_every_contender() -> None:
     assert rows == [("1000", "article"), ("60000", "too_large")], out
 
 
+def test_link_eval_prints_precision_and_recall() -> None:
+    out = run_bench("bench.link_eval")
+    for name in ("clusters", "translations"):
+        assert re.search(
+            rf"^{name}: precision \d\.\d{{3}} recall \d\.\d{{3}} \(tp \d+, fp \d+, fn \d+, tn \d+\)$", out, re.MULTILINE
+        ), out
+
+
 def test_store_bench_compares_the_store_with_insert_many(mongo_server: MongoServer) -> None:
     out = run_bench(
         "bench.store_bench", "--items", "40", "--batch", "10", "--unchanged", "10", env={"MONGO_URI": mongo_server.uri}
@@ -59,4 +67,8 @@ def test_store_bench_compares_the_store_with_insert_many(mongo_server: MongoServ
     assert re.search(r"^raw insert_many\s+\d+ items/s", out, re.MULTILINE), out
     assert re.search(r"^store, first write\s+\d+ items/s .* ratio to raw: \d+\.\d\d", out, re.MULTILINE), out
     assert re.search(r"^embedded, first write\s+\d+ items/s", out, re.MULTILINE), out
+    for store in ("store", "embedded"):
+        assert re.search(
+            rf"^{store} \+ links\s+\d+ items/s .* links add -?\d+\.\d\d ms per item \(\d+ clustered\)", out, re.MULTILINE
+        ), out
     assert re.search(r"^  ratio per run \(raw and store alternated\): \d+\.\d\d, \d+\.\d\d, \d+\.\d\d$", out, re.MULTILINE), out

@@ -81,3 +81,40 @@ def test_a_page_that_was_not_an_article_is_not_fetched_again(store: Store, decid
     store.remember_other([{"url": url, "site": "chinacomcn", "reason": "no article text", "fetched_at": T0.isoformat()}], T0)
     clock.now = T0 + timedelta(days=30)
     assert verdict(url) == "skip"
+
+
+@pytest.mark.parametrize(
+    ("location", "removed"),
+    [
+        ("http://news.china.com.cn/node_7247300.htm", True),  # the channel's list
+        ("/", True),  # the home page
+        ("http://news.china.com.cn/2025-06/04/content_117909877.htm", False),  # another story: a move, not a removal
+        ("https://news.china.com.cn/2025-06/04/content_117909876.htm", False),  # the same story over https
+        ("http://www.example.com/", False),  # off the outlet: the guard's business
+    ],
+)
+def test_a_story_redirected_to_a_list_page_is_removed_not_followed(location: str, removed: bool) -> None:
+    from scrapy.http import Response
+
+    from crawler.runtime.middlewares import RedirectedStoryMiddleware, StoryRedirectedAway
+    from crawler.runtime.signals import story_removed
+
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    heard: list[dict[str, object]] = []
+    crawler.signals.connect(lambda **kw: heard.append(kw), signal=story_removed, weak=False)
+    url = "http://news.china.com.cn/2025-06/04/content_117909876.htm"
+    request = Request(url, meta={"headlines_kind": "article"}, cb_kwargs={"site": "chinacomcn"})
+    response = Response(url, status=302, headers={"Location": location}, request=request)
+    middleware = RedirectedStoryMiddleware(crawler)
+    if removed:
+        with pytest.raises(StoryRedirectedAway):
+            middleware.process_response(request, response)
+        assert [(h["url"], h["status"], h["reason"]) for h in heard] == [(url, 302, "redirect_to_list")]
+        assert crawler.stats.get_value("site/chinacomcn/removed/redirect_to_list") == 1
+    else:
+        assert middleware.process_response(request, response) is response
+        assert heard == []
+    # A list page's own redirect is never a removal.
+    listing = Request(url, meta={"headlines_kind": "list"}, cb_kwargs={"site": "chinacomcn"})
+    assert middleware.process_response(listing, Response(url, status=302, headers={"Location": "/"}, request=listing))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from crawler import sites
 from crawler.extraction.bylines import body_credit_line
 from crawler.extraction.results import ArticleResult
 from crawler.items import ROLES, Article
@@ -36,7 +37,9 @@ def check_article(item: Article) -> None:
     if item.published_at:
         assert datetime.fromisoformat(item.published_at).utcoffset() is not None
     assert {b.role for b in item.bylines} <= set(ROLES)
-    assert item.key == hashlib.sha1(item.canonical_url.encode()).hexdigest()
+    site = sites.get(item.site)
+    identity = f"story:{site.story_id(item.url)}" if site.story_id(item.url) else item.canonical_url
+    assert item.key == hashlib.sha1(identity.encode()).hexdigest() == site.key_for(item.url)
     assert set(item.title) | set(item.body) <= {"zh", "en"}
     for title in item.title.values():
         assert title not in paragraphs, "title repeated in the body"

@@ -19,9 +19,10 @@ ALLOWED: dict[str, set[str]] = {
     "sites": {"discovery", "extraction", "helpers", "items"},
     "parse": {"sites", "discovery", "extraction", "helpers", "items"},
     "store": {"helpers", "items"},
+    "linking": {"sites", "store", "helpers", "items"},
     "settings": {"store"},  # the Secret wrapper for MONGO_URI
-    "runtime": {"parse", "sites", "discovery", "extraction", "store", "helpers", "items"},
-    "ops": {"runtime", "parse", "sites", "discovery", "extraction", "store", "helpers", "items"},
+    "runtime": {"linking", "parse", "sites", "discovery", "extraction", "store", "helpers", "items"},
+    "ops": {"runtime", "linking", "parse", "sites", "discovery", "extraction", "store", "helpers", "items"},
     "__main__": {"ops"},
 }
 

@@ -49,22 +49,25 @@ def test_two_documents_of_one_story_become_one_under_its_new_key(store: Store) -
     plain = stored_as_version_1(store, SEED, at=T0 + timedelta(hours=1))
     other = stored_as_version_1(store, "http://news.china.com.cn/2025-06/04/content_117909876.htm", at=T0)
     new_key = SITE.key_for(SEED)
-    assert plain["_id"] == new_key != dotted["_id"]  # the plain URL's key did not change
+    other_key = SITE.key_for(other["url"])
+    # Version 3 keys a story by its CMS id: no version 1 key survives.
+    assert new_key not in (plain["_id"], dotted["_id"]) and other_key != other["_id"]
 
     counts = migrate_keys(store)
-    # The plain URL's document is merged into (it is the later one); the other story only gets its version.
-    assert dict(counts) == {"examined": 3, "current": 0, "merged": 1, "updated": 1}
+    # One of the seed's documents moves to the new key and the other merges into it; the other story moves.
+    assert dict(counts) == {"examined": 3, "current": 0, "rekeyed": 2, "merged": 1}
     documents = {doc["_id"]: doc for doc in store.documents()}
-    assert set(documents) == {new_key, other["_id"]}
+    assert set(documents) == {new_key, other_key}
     story = documents[new_key]
-    assert story["key_version"] == KEY_VERSION == 2
+    assert story["key_version"] == KEY_VERSION == 3
     assert story["canonical_url"] == SITE.canonical_url(SEED)
     assert sorted(story["fetched_urls"]) == sorted([SEED, DOTTED])
     assert as_utc(story["first_seen_at"]) == T0 and as_utc(story["last_seen_at"]) == T0 + timedelta(hours=1)
     assert story["revision"] == 1 and story["revisions"] == []  # the same text twice: no revision
     fetched = store.fetched(DOTTED)
     assert fetched is not None and fetched.key == new_key  # the old URL now answers for the story
-    assert documents[other["_id"]]["key_version"] == 2
+    assert documents[other_key]["key_version"] == 3
+    assert documents[other_key]["canonical_url"] == other["canonical_url"]  # the "#rekeying" mark is gone
     assert dict(migrate_keys(store)) == {"examined": 2, "current": 2}  # idempotent
 
 
@@ -98,10 +101,11 @@ def test_the_command_reports_what_it_did_and_a_dry_run_changes_nothing(tmp_path:
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout) == {
-            "key_version": 2,
+            "key_version": 3,
             "dry_run": dry_run,
             "examined": 2,
             "current": 0,
+            "rekeyed": 1,
             "merged": 1,
         }
         store.open()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -279,3 +280,54 @@ def test_mongodb_outage_mid_crawl_loses_nothing(tmp_path: Path, private_mongo_se
         revised = {d["_id"]: [(r["changed"], r["url"]) for r in d["revisions"]] for d in docs if d["revision"] != 1}
         assert not revised, revised
         client.drop_database(database)
+
+
+def drop_links(site: Path, story_id: str) -> None:
+    """Take a story out of every list page of the saved site, as an outlet does when it deletes one."""
+    for page in site.glob("list_*.html"):
+        html = page.read_bytes()
+        kept = re.sub(rb"<li>(?:(?!</li>).)*content_" + story_id.encode() + rb"(?:(?!</li>).)*</li>", b"", html, flags=re.DOTALL)
+        assert story_id.encode() not in kept
+        page.write_bytes(kept)
+
+
+@pytest.mark.parametrize("kind", ["embedded", "mongodb"])
+def test_a_recheck_run_finds_deletions_the_lists_forgot(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Three stories deleted three ways, each dropped from every list: a 404, a redirect to the
+    channel's list, an error page served as 200. The recheck run takes them from the store."""
+    env, factory = store_env(kind, request)
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    crawl(tmp_path, site, env=env)
+    for name in ("article_news_2022_template", "article_news_2022_template_big5gate"):  # 404
+        for suffix in (".html", ".meta.json"):
+            (site / f"{name}{suffix}").unlink()
+    drop_links(site, "117909876")
+    meta = json.loads((site / "article_odd_infoline.meta.json").read_text(encoding="utf-8"))  # redirected to the list
+    meta.update(status=301, headers={"Location": "http://news.china.com.cn/node_7247300.htm"})
+    (site / "article_odd_infoline.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    (site / "article_odd_infoline.html").write_bytes(b"")
+    drop_links(site, "117903100")
+    (site / "article_caption_without_image.html").write_bytes(  # an error page in place of the story
+        "<html><head><meta charset='utf-8'><title>页面不存在_中国网</title></head>"
+        "<body><p>对不起，您访问的页面不存在或已被删除。</p><p><a href='/'>返回首页</a></p></body></html>".encode()
+    )
+    drop_links(site, "117901234")
+    age_fetches(opened(factory, tmp_path, request), timedelta(hours=7))
+    _, stats = crawl(tmp_path, site, "-s", "RECHECK_AFTER=6h", env=env)
+    assert stats["site/chinacomcn/recheck/queued"] >= 4  # the three stories' URLs, none of them listed any more
+    assert stats["site/chinacomcn/store/removed"] == 3
+    store = opened(factory, tmp_path, request)
+    docs = {d["canonical_url"].rsplit("/", 1)[1]: d for d in store.documents()}
+    removals = {name: (d["removal_reason"], d["removal_status"]) for name, d in docs.items() if d["removed_at"] is not None}
+    assert removals == {
+        "content_117909876.htm": ("http_status", 404),
+        "content_117903100.htm": ("redirect_to_list", 301),
+        "content_117901234.htm": ("soft_404", 200),
+    }
+    # The story comes back: the next recheck clears the removal.
+    shutil.copy(SITE / "article_caption_without_image.html", site / "article_caption_without_image.html")
+    age_fetches(store, timedelta(hours=7))
+    crawl(tmp_path, site, "-s", "RECHECK_AFTER=6h", env=env)
+    back = next(d for d in store.documents() if d["canonical_url"].endswith("content_117901234.htm"))
+    assert back["removed_at"] is None and back["removal_reason"] is None

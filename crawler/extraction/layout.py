@@ -274,6 +274,8 @@ class ArticleLayout:
     def to_result(self) -> ArticleResult | OtherResult:
         blocks = self.blocks()
         if blocks is None:
+            if self._error_page():
+                return OtherResult("soft 404 (error page served as 200)", "soft_404")
             return OtherResult("no article body", "no_article_body")
         title = self.title()
         assembled = assemble(
@@ -331,6 +333,14 @@ class ArticleLayout:
             warnings=warnings,
         )
         return ArticleResult(item=item, more_pages=self.more_pages())
+
+    def _error_page(self) -> bool:
+        """A page without a story's body that says it is an error page: in its <title>, or in the
+        little text it has (a deleted story's URL often serves one with status 200)."""
+        if _SOFT_404.search(clean_text(self.first("title::text"))):
+            return True
+        text = clean_text(" ".join(t for body in select(self.response.selector, "body") for t in body.itertext()))
+        return len(text) < 300 and bool(_SOFT_404.search(text))
 
     def _not_a_story(self, title: str, assembled: Assembled) -> OtherResult | None:
         """A page in the template that holds no story: no text, or an error page served as 200."""

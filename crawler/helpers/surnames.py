@@ -54,3 +54,8 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
 def starts_with_surname(text: str) -> bool:
     single, compound = _surnames()
     return text[:2] in compound or text[:1] in single
+
+
+def simplified_surnames() -> tuple[str, tuple[str, ...]]:
+    """The single-character surnames (one string) and the compound ones, in simplified script."""
+    return _SINGLE, _COMPOUND

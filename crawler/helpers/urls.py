@@ -51,13 +51,14 @@ def host_in(host: str, domains: tuple[str, ...] | list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-KEY_VERSION = 2
+KEY_VERSION = 3
 """Version of the identity rules (canonical_url and the outlets' own rewrites): stored in every
 document as `key_version`. Any change that gives a stored story another key bumps it, and
 `python -m crawler migrate-keys` re-keys a store to it.
 
 1: until 2026-12: the path as linked;
-2: the URL normalised as servers read it (w3lib: RFC 3986 escapes, dot segments, sorted query)."""
+2: the URL normalised as servers read it (w3lib: RFC 3986 escapes, dot segments, sorted query);
+3: an outlet's CMS id is the story on every host that serves it (Site.story_id_path)."""
 
 
 def normalized_url(url: str) -> str:

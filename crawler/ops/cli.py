@@ -10,6 +10,9 @@ reparse        re-extract the stories in WARC files with today's parsers and sto
 migrate-keys   re-key a store to today's identity rules (after an upgrade that changes KEY_VERSION)
 new-site       the files of a new outlet to fill in (docs/adding-an-outlet.md)
 probe          each outlet's sources fetched once: what they give, what is blocked or dead (network)
+clusters       who carried a story: clusters of one story across outlets, origin first, with the edits
+pairs          zh<->en translation links, with their confidence and evidence
+relink         rebuild clusters and translation links from the stored stories
 
 Store commands use the crawl's settings: MONGO_URI (environment or -s) selects MongoDB, else the
 embedded store at EMBEDDED_STORE_PATH.
@@ -22,7 +25,7 @@ import contextlib
 import json
 import sqlite3
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +34,10 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.extraction.merge import merge_pages
 from crawler.extraction.results import ArticleResult, ListResult, OtherResult
+from crawler.helpers.durations import parse_duration
 from crawler.helpers.urls import KEY_VERSION
 from crawler.items import to_jsonable
+from crawler.linking.maintain import Linker
 from crawler.ops import cron as cron_module
 from crawler.parse import parse_page
 from crawler.store import Store, StoreUnavailable, WriteReport, open_store
@@ -164,6 +169,7 @@ def cmd_replay_spill(args: argparse.Namespace) -> int:
             report = WriteReport()
             for start in range(0, len(records), 100):
                 report.merge(write_items(store, records[start : start + 100], datetime.now(UTC)))
+            Linker(store).link(report.changed)
             summary = ", ".join(f"{outcome} {n}" for outcome, n in sorted(_by_outcome(report).items())) or "nothing"
             print(f"{path}: {len(records)} records: {summary}", file=sys.stderr)
             path.rename(path.with_name(path.name + ".replayed"))
@@ -249,7 +255,75 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
     report.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
     report.set_defaults(func=cmd_report)
+
+    clusters = commands.add_parser("clusters", help="clusters of one story across outlets: origin, copies, edits")
+    clusters.add_argument("--site", help="only clusters with a story from this outlet")
+    clusters.add_argument("--since", help="only clusters with a story first seen this recently (7d, 12h)")
+    clusters.add_argument("--min-size", type=int, default=2, help="at least this many stories (default: 2)")
+    clusters.add_argument("--json", action="store_true", help="one JSON record per cluster")
+    clusters.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
+    clusters.set_defaults(func=cmd_clusters)
+    pairs = commands.add_parser("pairs", help="zh<->en translation links with their confidence")
+    pairs.add_argument("--since", help="only pairs with a story first seen this recently (7d, 12h)")
+    pairs.add_argument("--json", action="store_true", help="one JSON record per pair")
+    pairs.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
+    pairs.set_defaults(func=cmd_pairs)
+    relink = commands.add_parser("relink", help="rebuild clusters and translation links from the stored stories")
+    relink.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
+    relink.set_defaults(func=cmd_relink)
     return parser
+
+
+def _since(value: str | None) -> timedelta | None:
+    return parse_duration(value) if value else None
+
+
+def cmd_clusters(args: argparse.Namespace) -> int:
+    from crawler.ops import links
+
+    store = _open(_settings(args.set))
+    if store is None:
+        return 2
+    try:
+        found = links.clusters(store, site=args.site, since=_since(args.since), min_size=args.min_size)
+    finally:
+        store.close()
+    for line in (
+        [json.dumps(c, ensure_ascii=False, default=_json_default) for c in found] if args.json else links.cluster_lines(found)
+    ):
+        print(line)
+    print(f"{len(found)} clusters", file=sys.stderr)
+    return 0
+
+
+def cmd_pairs(args: argparse.Namespace) -> int:
+    from crawler.ops import links
+
+    store = _open(_settings(args.set))
+    if store is None:
+        return 2
+    try:
+        found = links.pairs(store, since=_since(args.since))
+    finally:
+        store.close()
+    for line in [json.dumps(p, ensure_ascii=False) for p in found] if args.json else links.pair_lines(found):
+        print(line)
+    print(f"{len(found)} translation pairs", file=sys.stderr)
+    return 0
+
+
+def cmd_relink(args: argparse.Namespace) -> int:
+    from crawler.ops import links
+
+    store = _open(_settings(args.set))
+    if store is None:
+        return 2
+    try:
+        report = links.relink(store)
+    finally:
+        store.close()
+    print(json.dumps(dict(sorted(report.counts.items()))))
+    return 0
 
 
 def cmd_probe(args: argparse.Namespace) -> int:

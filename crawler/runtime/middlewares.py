@@ -1,5 +1,5 @@
-"""Downloader middlewares: incremental cron runs (stored article pages are not fetched again) and
-redirect loops made visible."""
+"""Downloader middlewares: incremental cron runs (stored article pages are not fetched again),
+stories redirected to a list page (deleted), and redirect loops made visible."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
 
+from crawler import sites
 from crawler.helpers.durations import parse_duration
 from crawler.helpers.urls import normalized_url
+from crawler.runtime.signals import story_removed
+from crawler.sites.base import StandardSite
 from crawler.store import StoreUnavailable, store_for
 
 if TYPE_CHECKING:
@@ -88,6 +91,48 @@ class SkipStoredMiddleware:
             return
         stats.inc_value(f"site/{site}/incremental/skipped")
         raise KnownPage(f"already stored: {request.url}")
+
+
+class StoryRedirectedAway(IgnoreRequest):
+    """A story's URL now redirects to a home or list page of its outlet: the story was taken down."""
+
+
+class RedirectedStoryMiddleware:
+    """Tells a deleted story by its redirect: outlets that take a story down often send its URL to
+    the home page or the channel's list. The redirect is not followed (that page is read as a list
+    anyway, and a second request for it would be dropped as a duplicate, hiding the removal); the
+    store marks the story removed (`removal_reason: redirect_to_list`)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectedStoryMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if request.meta.get("headlines_kind") != "article" or response.status not in _REDIRECTS or not location:
+            return response
+        site = sites.SITES.get(request.cb_kwargs.get("site", ""))
+        target = urljoin(request.url, location.decode("latin-1"))
+        if (
+            not isinstance(site, StandardSite)
+            or not site.owns(target)
+            or site.is_article_url(target)
+            or not site.is_list_url(target)
+        ):
+            return response
+        story = (request.meta.get("redirect_urls") or [request.url])[0]
+        self.crawler.stats.inc_value(f"site/{site.key}/removed/redirect_to_list")
+        logger.info("gone (redirect_to_list, HTTP %s to %s): %s", response.status, target, story)
+        self.crawler.signals.send_catch_log(
+            story_removed, url=story, site=site.key, status=response.status, reason="redirect_to_list"
+        )
+        raise StoryRedirectedAway(f"redirects to the list page {target}")
+
+
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class RedirectLoop(IgnoreRequest):

@@ -40,6 +40,9 @@ class Site(ABC):
     name: ClassVar[str]
     domains: ClassVar[tuple[str, ...]]
     """Registrable domains whose pages this module parses (gateway copies are unwrapped first)."""
+    credited_as: ClassVar[tuple[str, ...]] = ()
+    """How other outlets name this one after 来源/Source when they carry its story (the agency, the
+    paper, the website): a copy's origin is sought among the outlets it credits."""
     languages: ClassVar[tuple[str, ...]] = ()
     """What the outlet publishes on the hosts this module reads, as item `languages` tags."""
     gateway_hosts: ClassVar[tuple[str, ...]] = ()
@@ -55,6 +58,11 @@ class Site(ABC):
     """The sources a crawl reads unless `-a discover=` says otherwise: what works best here."""
     story_pages: ClassVar[StoryPages | None] = None
     """How the outlet numbers the later pages of one story (crawler.extraction.pagination)."""
+    story_id_path: ClassVar[re.Pattern[str] | None] = None
+    """The outlet's CMS id of a story in its canonical path (group `id`): one id is one story on
+    whichever of the outlet's hosts serves it (xitheory.china.com.cn and news.china.com.cn print
+    the same content_<id>), so the id, not the URL, is the story's key. Only for ids the outlet
+    numbers from one sequence across its hosts; elsewhere the canonical URL stays the identity."""
 
     def owns(self, url: str) -> bool:
         return host_in(host_of(url), self.domains)
@@ -78,8 +86,16 @@ class Site(ABC):
     def canonical_url(self, url: str) -> str:
         return canonical_url(self.first_page_url(url), self.canonical_path)
 
+    def story_id(self, url: str) -> str | None:
+        """`<site>:<CMS id>` when the outlet's URL carries one (story_id_path), else None."""
+        if self.story_id_path is None:
+            return None
+        match = self.story_id_path.search(urlsplit(self.canonical_url(url)).path)
+        return f"{self.key}:{match['id'].lower()}" if match else None  # hex ids are printed in either case
+
     def key_for(self, url: str) -> str:
-        return url_key(self.canonical_url(url))
+        story = self.story_id(url)
+        return url_key(f"story:{story}") if story else url_key(self.canonical_url(url))
 
     @abstractmethod
     def parse(self, response: TextResponse) -> ParseResult:

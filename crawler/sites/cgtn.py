@@ -54,6 +54,7 @@ class CgtnArticle(ArticleLayout):
 class Cgtn(StandardSite):
     key = "cgtn"
     name = "CGTN"
+    credited_as = ("CGTN", "中国国际电视台", "中國國際電視台")
     languages = ("en",)
     domains = ("cgtn.com",)
     headline_urls = ("https://www.cgtn.com/", "https://www.cgtn.com/china")

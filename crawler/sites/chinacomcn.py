@@ -113,6 +113,7 @@ class InfoLineArticle(ChinaComCnArticle):
 class ChinaComCn(StandardSite):
     key = "chinacomcn"
     name = "中国网 China.com.cn"
+    credited_as = ("中国网", "中國網", "China.org.cn")
     languages = ("zh-Hans", "zh-Hant", "en")
     domains = ("china.com.cn",)
     gateway_hosts = ("big5.china.com.cn",)
@@ -125,6 +126,9 @@ class ChinaComCn(StandardSite):
         "http://news.china.com.cn/node_7247300.htm",
     )
     article_path = ARTICLE_RE
+    # One ENP CMS numbers content_<id> for every china.com.cn host (news., xitheory., www., the
+    # Big5 gateway): the same id on two hosts is one story. The finance/cul CMSes are apart.
+    story_id_path = re.compile(r"/content_(?P<id>\d+)\.htm$")
     list_path = NODE_RE
     layouts = (Inform2022Article, InfoLineArticle, ChinaComCnArticle)
     list_scope_css = (".Headlines", ".columns1", "#list", ".list_con", ".listCon", ".news_list", ".list", ".main", ".left")

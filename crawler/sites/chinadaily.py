@@ -79,6 +79,7 @@ class ChineseArticle(ChinaDailyArticle):
 class ChinaDaily(StandardSite):
     key = "chinadaily"
     name = "中国日报 China Daily"
+    credited_as = ("中国日报", "中國日報", "China Daily")
     languages = ("zh-Hans", "en")
     domains = ("chinadaily.com.cn",)
     headline_urls = (

@@ -43,6 +43,7 @@ class ChinaNewsArticle(ArticleLayout):
 class ChinaNews(StandardSite):
     key = "chinanews"
     name = "中国新闻网 China News Service"
+    credited_as = ("中国新闻网", "中國新聞網", "中新网", "中新網", "中新社", "China News Service")
     languages = ("zh-Hans",)
     domains = ("chinanews.com.cn", "chinanews.com")
     headline_urls = ("https://www.chinanews.com.cn/", "https://www.chinanews.com.cn/scroll-news/news1.html")

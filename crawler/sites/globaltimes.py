@@ -65,6 +65,7 @@ class GlobalTimesArticle(ArticleLayout):
 class GlobalTimes(StandardSite):
     key = "globaltimes"
     name = "环球时报 Global Times"
+    credited_as = ("环球时报", "環球時報", "环球网", "環球網", "Global Times")
     languages = ("en",)
     domains = ("globaltimes.cn",)
     headline_urls = (

@@ -73,6 +73,7 @@ class Gmw2017Article(EnpArticle):
 class Gmw(StandardSite):
     key = "gmw"
     name = "光明网 Guangming Online"
+    credited_as = ("光明日报", "光明日報", "光明网", "光明網", "Guangming Daily")
     languages = ("zh-Hans",)
     domains = ("gmw.cn",)
     headline_urls = ("https://news.gmw.cn/node_4108.htm", "https://politics.gmw.cn/node_9844.htm")  # 光明导读, 时政要闻

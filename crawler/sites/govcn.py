@@ -137,6 +137,7 @@ class GovCnEnglishArticle(ArticleLayout):
 class GovCn(StandardSite):
     key = "govcn"
     name = "中国政府网 gov.cn"
+    credited_as = ("中国政府网", "中國政府網", "english.gov.cn", "国务院", "國務院")
     languages = ("zh-Hans", "zh-Hant", "en")
     domains = ("gov.cn",)
     gateway_hosts = ("big5.www.gov.cn",)
@@ -146,6 +147,9 @@ class GovCn(StandardSite):
         "https://english.www.gov.cn/news/topnews/",
     )
     article_path = ARTICLE_RE
+    # The central site's TRS numbers content_<id> once for /zhengce/, /xinwen/, /yaowen/ and
+    # /lianbo/ paths; the English site's content_WS<hex> ids are its own (not aliased).
+    story_id_path = re.compile(r"/content_(?P<id>\d+)\.html?$")
     list_path = LIST_RE
     layouts = (GovCnArticle, GovCnEnglishArticle)
     list_scope_css = ("div.list", ".news_box", ".list-container", "ul.listTxt", "body")

@@ -146,6 +146,7 @@ class EnglishArticle(PeopleArticle):
 class People(StandardSite):
     key = "people"
     name = "人民网 People's Daily Online"
+    credited_as = ("人民日报", "人民日報", "人民网", "人民網", "People's Daily")
     languages = ("zh-Hans", "en")
     domains = ("people.com.cn", "people.cn")
     # politics.people.com.cn/GB/1024/ (时政) answered with a certificate for another name over
@@ -161,6 +162,8 @@ class People(StandardSite):
     # robots.txt asks for 120 s between requests: the home page's blocks are the cheapest source.
     discover = ("lists",)
     article_path = ARTICLE_RE
+    # c<channel>-<id>: the same story is linked from politics., world., www. and the /BIG5/ mirror.
+    story_id_path = re.compile(r"/n\d?/\d{4}/\d{4}/(?P<id>c\d+-\d+)\.html$", re.IGNORECASE)
     list_path = LIST_RE
     layouts = (Rm2020Article, Wb2016Article, HealthArticle, CpcArticle, EnglishArticle)
     headline_blocks_css = ("#rm_aq", "#rm_bq")  # the home page's 头条 and 要闻 blocks

@@ -62,6 +62,7 @@ _NEW_SCHEME = re.compile(r"^.*?/(?P<story>\d{8}/[0-9a-f]{32}/c\.html)$", re.IGNO
 class Qiushi(StandardSite):
     key = "qiushi"
     name = "求是 Qiushi"
+    credited_as = ("求是", "Qiushi")
     languages = ("zh-Hans",)
     domains = ("qstheory.cn",)
     headline_urls = ("https://www.qstheory.cn/v9zhuanqu/toutiao/index.htm", "https://www.qstheory.cn/qs/mulu.htm")

@@ -131,6 +131,7 @@ class DetailContentArticle(XinhuaArticle):
 class Xinhua(StandardSite):
     key = "xinhua"
     name = "新华网 Xinhua"
+    credited_as = ("新华社", "新華社", "新华网", "新華網", "Xinhua")
     languages = ("zh-Hans", "en")
     domains = ("news.cn", "xinhuanet.com")
     gateway_hosts = ("big5.xinhuanet.com",)
@@ -142,6 +143,9 @@ class Xinhua(StandardSite):
         "https://english.news.cn/china/index.htm",
     )
     article_path = ARTICLE_RE
+    # Since 2020 a story's 32-hex id names it on every Xinhua host (www., a province channel,
+    # the xinhuanet.com mirror); older c_<id> pages keep their URL as identity.
+    story_id_path = re.compile(r"/\d{8}/(?P<id>[0-9a-f]{32})/c\.html$", re.IGNORECASE)
     list_path = LIST_RE
     layouts = (Detail2020Article, Regional2024Article, Xl2019Article, DetailContentArticle)
     # Later pages: `c_<id>_<n>.htm` (older templates), `c.html?page=<n>` (picture stories, long reports).

@@ -23,6 +23,8 @@ class WriteReport:
     """(site, outcome) -> count; outcomes: inserted, updated, unchanged, variant, removed, removal_unknown."""
     conflicts: int = 0
     """Writes retried because another writer changed the document in between."""
+    changed: list[str] = field(default_factory=list)
+    """Keys of the stories inserted or updated: what clusters and translation links look at next."""
     refused: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     """Items the store could not keep, each with why (a story over the size budget): the others of
     the batch are written all the same, and the caller quarantines these."""
@@ -36,6 +38,7 @@ class WriteReport:
     def merge(self, other: WriteReport) -> None:
         self.outcomes.update(other.outcomes)
         self.conflicts += other.conflicts
+        self.changed.extend(other.changed)
         self.refused.extend(other.refused)
 
 
@@ -108,6 +111,45 @@ class Store(ABC):
     def relink(self, old_key: str, new_key: str) -> None:
         """Point everything that names `old_key` at `new_key`: fetched URLs, moved revisions, and
         other stories' `duplicates_of`."""
+
+    @abstractmethod
+    def due_for_recheck(self, first_seen_after: datetime, last_seen_before: datetime, limit: int) -> list[dict[str, Any]]:
+        """The URLs of stored stories first fetched after `first_seen_after` and last fetched before
+        `last_seen_before`, oldest fetch first: `{"url", "key", "site"}` each (the rule the
+        incremental middleware applies to a listed URL). A recheck run reads them from here,
+        whether or not a list still links them."""
+
+    # -- the link index (crawler.linking): one record per story, `_id` = key ------------------------
+    # A record holds what clusters and translation links compare: the MinHash signature and its LSH
+    # bands, the publish time (UTC, ISO text), the languages, the cluster id and each language's
+    # match profile. Each call is one query, whatever the number of keys or bands.
+
+    @abstractmethod
+    def put_link_records(self, records: list[dict[str, Any]]) -> None: ...
+
+    @abstractmethod
+    def link_records(self, keys: list[str]) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def link_records_in_bands(self, bands: list[str], limit: int) -> list[dict[str, Any]]:
+        """Records sharing at least one LSH band with `bands` (near-duplicate candidates); their
+        profiles may be left out."""
+
+    @abstractmethod
+    def link_records_matching(self, start: str, end: str, lang: str, limit: int) -> list[dict[str, Any]]:
+        """Records published between `start` and `end` (UTC ISO text) in language `lang`
+        (translation candidates)."""
+
+    @abstractmethod
+    def link_records_in_cluster(self, cluster: str, limit: int) -> list[dict[str, Any]]:
+        """A cluster's records; their profiles may be left out."""
+
+    @abstractmethod
+    def set_link_cluster(self, keys: list[str], cluster: str | None) -> None: ...
+
+    @abstractmethod
+    def set_story_fields(self, key: str, fields: dict[str, Any]) -> None:
+        """Set derived fields (`cluster`, `translations`) on a stored story, counting a write in `_v`."""
 
     @abstractmethod
     def save_run(self, run: dict[str, Any]) -> None:

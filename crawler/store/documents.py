@@ -158,6 +158,7 @@ def new_document(item: dict[str, Any], now: datetime) -> dict[str, Any]:
         revisions=[],
         removed_at=None,
         removal_status=None,
+        removal_reason=None,
         duplicates_of=[],
         fingerprint=fingerprint(item),
         key_version=KEY_VERSION,
@@ -185,6 +186,7 @@ def merge(existing: dict[str, Any] | None, item: dict[str, Any], now: datetime) 
     if doc.get("removed_at") is not None:  # it answers again: no longer removed
         doc["removed_at"] = None
         doc["removal_status"] = None
+        doc["removal_reason"] = None
     incoming_fp = fingerprint(item)
     if same_content(existing, item, incoming_fp):
         tag = _script_tag(item)
@@ -298,7 +300,7 @@ def merge_documents(keep: dict[str, Any], other: dict[str, Any], merged_from: st
     doc["revision"] = len(revisions) + 1
     doc["duplicates_of"] = sorted(set(keep.get("duplicates_of") or []) | set(other.get("duplicates_of") or []))
     if keep.get("removed_at") is None or other.get("removed_at") is None:
-        doc["removed_at"], doc["removal_status"] = None, None
+        doc["removed_at"], doc["removal_status"], doc["removal_reason"] = None, None, None
     doc["_v"] = max(int(keep.get("_v", 0)), int(other.get("_v", 0))) + 1
     return doc
 
@@ -311,12 +313,20 @@ def rekeyed(doc: dict[str, Any], key: str, canonical: str) -> dict[str, Any]:
     return moved
 
 
-def removed(existing: dict[str, Any], status: int, now: datetime) -> dict[str, Any] | None:
-    """The document after its page answered 404/410, or None when it was already marked."""
+def missing_reason(removal: dict[str, Any]) -> str:
+    """Why a URL with no story is remembered as missing: `HTTP 404`, `soft_404 (HTTP 200)`."""
+    reason = removal.get("reason") or "http_status"
+    return f"HTTP {removal['status']}" if reason == "http_status" else f"{reason} (HTTP {removal['status']})"
+
+
+def removed(existing: dict[str, Any], status: int, now: datetime, reason: str = "http_status") -> dict[str, Any] | None:
+    """The document after its page was found gone (crawler.items.Removal), or None when it was
+    already marked."""
     if existing.get("removed_at") is not None:
         return None
     doc = deepcopy(existing)
     doc["removed_at"] = now
     doc["removal_status"] = status
+    doc["removal_reason"] = reason
     doc["_v"] = int(existing.get("_v", 0)) + 1
     return doc

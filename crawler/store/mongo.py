@@ -35,6 +35,7 @@ from crawler.store.documents import (
     fit_budget,
     item_urls,
     merge,
+    missing_reason,
     new_document,
     removed,
     seen_at,
@@ -77,6 +78,7 @@ class MongoStore(Store):
             "runs": runs_collection,
             "claims": f"{collection}_claims",
             "history": f"{collection}_history",
+            "links": f"{collection}_links",
         }
         self.server_timeout_ms = server_timeout_ms
         self.client: pymongo.MongoClient[dict[str, Any]] | None = None
@@ -108,6 +110,11 @@ class MongoStore(Store):
             articles.create_index("canonical_url", unique=True, name="canonical_url_unique")
             articles.create_index([("site", pymongo.ASCENDING), ("published_at", pymongo.DESCENDING)], name="site_published_at")
             articles.create_index("content_hash", name="content_hash")
+            self._collection("urls").create_index("last_fetched_at", name="last_fetched_at")
+            links = self._collection("links")
+            links.create_index("bands", name="bands")
+            links.create_index("published_at", name="published_at")
+            links.create_index("cluster", name="cluster")
             self._collection("runs").create_index("started_at", name="started_at")
         except (PyMongoError, ConfigurationError) as error:
             if self.client is not None:
@@ -146,6 +153,7 @@ class MongoStore(Store):
         refused = {item["key"] for item, _ in report.refused}
         self._remember_urls([item for item in items if item["key"] not in refused], now)
         self._link_duplicates(articles, changed_hashes)
+        report.changed.extend(changed_hashes)
         return report
 
     def _insert_new(
@@ -230,6 +238,7 @@ class MongoStore(Store):
                             "key_version": doc["key_version"],
                             "removed_at": None,
                             "removal_status": None,
+                            "removal_reason": None,
                         },
                         "$addToSet": {"fetched_urls": item["url"]},
                     }
@@ -340,17 +349,25 @@ class MongoStore(Store):
                 known = urls.find_one({"_id": removal["url"]})
                 stored = articles.find_one({"_id": known["key"]}) if known and known.get("key") else None
                 if stored is None:
-                    self._remember(removal["url"], removal["site"], "missing", f"HTTP {removal['status']}", seen_at(removal, now))
+                    self._remember(removal["url"], removal["site"], "missing", missing_reason(removal), seen_at(removal, now))
                     report.add(removal["site"], "removal_unknown")
                     break
-                doc = removed(stored, removal["status"], now)
+                reason = removal.get("reason") or "http_status"
+                doc = removed(stored, removal["status"], now, reason)
                 if doc is None:
                     break  # already marked
                 if (
                     self._claim(stored["_id"], int(doc["_v"]))
                     and articles.update_one(
                         {"_id": stored["_id"], "_v": stored.get("_v")},
-                        {"$set": {"removed_at": now, "removal_status": removal["status"], "_v": doc["_v"]}},
+                        {
+                            "$set": {
+                                "removed_at": now,
+                                "removal_status": removal["status"],
+                                "removal_reason": reason,
+                                "_v": doc["_v"],
+                            }
+                        },
                     ).matched_count
                 ):
                     report.add(removal["site"], "removed")
@@ -385,6 +402,7 @@ class MongoStore(Store):
 
     def delete_document(self, key: str) -> None:
         self._collection("articles").delete_one({"_id": key})
+        self._collection("links").delete_one({"_id": key})
 
     def relink(self, old_key: str, new_key: str) -> None:
         self._collection("urls").update_many({"key": old_key}, {"$set": {"key": new_key}})
@@ -401,6 +419,51 @@ class MongoStore(Store):
         for group in hashes.find({"keys": old_key}):
             keys = sorted({new_key if k == old_key else k for k in group["keys"]})
             hashes.update_one({"_id": group["_id"]}, {"$set": {"keys": keys}})
+
+    def due_for_recheck(self, first_seen_after: datetime, last_seen_before: datetime, limit: int) -> list[dict[str, Any]]:
+        found = (
+            self._collection("urls")
+            .find(
+                {"status": "stored", "first_fetched_at": {"$gt": first_seen_after}, "last_fetched_at": {"$lt": last_seen_before}}
+            )
+            .sort("last_fetched_at", pymongo.ASCENDING)
+            .limit(limit)
+        )
+        return [{"url": entry["_id"], "key": entry.get("key"), "site": entry.get("site")} for entry in found]
+
+    # -- the link index ---------------------------------------------------------------------------
+
+    def put_link_records(self, records: list[dict[str, Any]]) -> None:
+        # Two statements, not one upsert per record: a server that scans for each (FerretDB 1.x)
+        # scans twice per batch instead of once per story. Derived data: a run stopped in between
+        # leaves records to `relink`, never a story lost.
+        if records:
+            links = self._collection("links")
+            links.delete_many({"_id": {"$in": [r["_id"] for r in records]}})
+            links.insert_many(list({r["_id"]: r for r in records}.values()), ordered=False)
+
+    def link_records(self, keys: list[str]) -> list[dict[str, Any]]:
+        return list(self._collection("links").find({"_id": {"$in": keys}})) if keys else []
+
+    def link_records_in_bands(self, bands: list[str], limit: int) -> list[dict[str, Any]]:
+        if not bands:
+            return []
+        return list(self._collection("links").find({"bands": {"$in": bands}}, {"profiles": 0}).limit(limit))
+
+    def link_records_matching(self, start: str, end: str, lang: str, limit: int) -> list[dict[str, Any]]:
+        query = {"published_at": {"$gte": start, "$lte": end}, "langs": lang}
+        return list(self._collection("links").find(query).sort("published_at", pymongo.ASCENDING).limit(limit))
+
+    def link_records_in_cluster(self, cluster: str, limit: int) -> list[dict[str, Any]]:
+        found = self._collection("links").find({"cluster": cluster}, {"profiles": 0})
+        return list(found.sort("_id", pymongo.ASCENDING).limit(limit))
+
+    def set_link_cluster(self, keys: list[str], cluster: str | None) -> None:
+        if keys:
+            self._collection("links").update_many({"_id": {"$in": keys}}, {"$set": {"cluster": cluster}})
+
+    def set_story_fields(self, key: str, fields: dict[str, Any]) -> None:
+        self._collection("articles").update_one({"_id": key}, {"$set": fields, "$inc": {"_v": 1}})
 
     # -- runs -------------------------------------------------------------------------------------
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
-from crawler.store.documents import DOCUMENT_BUDGET, DocumentTooLarge, fit_budget, item_urls, merge, removed, seen_at
+from crawler.store.documents import (
+    DOCUMENT_BUDGET,
+    DocumentTooLarge,
+    fit_budget,
+    item_urls,
+    merge,
+    missing_reason,
+    removed,
+    seen_at,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,6 +55,21 @@ CREATE TABLE IF NOT EXISTS article_history (
     revision INTEGER,
     doc TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS link_index (
+    id TEXT PRIMARY KEY,
+    published_at TEXT,
+    cluster TEXT,
+    langs TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_index_published_at ON link_index (published_at);
+CREATE INDEX IF NOT EXISTS link_index_cluster ON link_index (cluster);
+CREATE TABLE IF NOT EXISTS link_terms (
+    term TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (term, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS link_terms_key ON link_terms (key);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
     started_at TEXT,
@@ -65,7 +89,8 @@ def _default(value: object) -> str:
 
 
 def _iso(value: datetime) -> str:
-    return value.isoformat()
+    # UTC, so that fetch times compare as text (due_for_recheck).
+    return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
 
 
 class EmbeddedStore(Store):
@@ -159,6 +184,7 @@ class EmbeddedStore(Store):
                         )
                 self._link_duplicates(changed)
                 self.db.execute("COMMIT")
+                report.changed.extend(changed)
             except BaseException:
                 # A full disk can end the transaction itself: a ROLLBACK then would hide the cause.
                 if self.db.in_transaction:
@@ -209,12 +235,10 @@ class EmbeddedStore(Store):
                     row = self.db.execute("SELECT key FROM article_urls WHERE url = ?", (removal["url"],)).fetchone()
                     stored = self._load(row[0]) if row and row[0] else None
                     if stored is None:
-                        self._remember(
-                            removal["url"], removal["site"], "missing", f"HTTP {removal['status']}", seen_at(removal, now)
-                        )
+                        self._remember(removal["url"], removal["site"], "missing", missing_reason(removal), seen_at(removal, now))
                         report.add(removal["site"], "removal_unknown")
                         continue
-                    doc = removed(stored, removal["status"], now)
+                    doc = removed(stored, removal["status"], now, removal.get("reason") or "http_status")
                     if doc is not None:
                         self._save(doc)
                         report.add(removal["site"], "removed")
@@ -264,6 +288,8 @@ class EmbeddedStore(Store):
     def delete_document(self, key: str) -> None:
         with self.lock:
             self.db.execute("DELETE FROM articles WHERE id = ?", (key,))
+            self.db.execute("DELETE FROM link_index WHERE id = ?", (key,))
+            self.db.execute("DELETE FROM link_terms WHERE key = ?", (key,))
 
     def relink(self, old_key: str, new_key: str) -> None:
         with self.lock:
@@ -285,6 +311,96 @@ class EmbeddedStore(Store):
                         {new_key if k == old_key else k for k in story["duplicates_of"]} - {story["_id"]}
                     )
                     self._save(story)
+
+    def due_for_recheck(self, first_seen_after: datetime, last_seen_before: datetime, limit: int) -> list[dict[str, Any]]:
+        # Fetch times are stored as UTC ISO text, which sorts as time does.
+        with self.read_lock:
+            rows = (
+                (self.reader or self.db)
+                .execute(
+                    "SELECT url, key, site FROM article_urls WHERE status = 'stored' AND first_fetched_at > ? "
+                    "AND last_fetched_at < ? ORDER BY last_fetched_at LIMIT ?",
+                    (_iso(first_seen_after), _iso(last_seen_before), limit),
+                )
+                .fetchall()
+            )
+        return [{"url": url, "key": key, "site": site} for url, key, site in rows]
+
+    # -- the link index ---------------------------------------------------------------------------
+
+    def put_link_records(self, records: list[dict[str, Any]]) -> None:
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for record in records:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO link_index (id, published_at, cluster, langs, doc) VALUES (?, ?, ?, ?, ?)",
+                        (
+                            record["_id"],
+                            record.get("published_at"),
+                            record.get("cluster"),
+                            "," + ",".join(record.get("langs") or []) + ",",
+                            _encode(record),
+                        ),
+                    )
+                    self.db.execute("DELETE FROM link_terms WHERE key = ?", (record["_id"],))
+                    self.db.executemany(
+                        "INSERT OR IGNORE INTO link_terms (term, key) VALUES (?, ?)",
+                        [(band, record["_id"]) for band in record.get("bands") or []],
+                    )
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    def _link_records(self, sql: str, parameters: list[Any]) -> list[dict[str, Any]]:
+        with self.lock:
+            rows = self.db.execute(sql, parameters).fetchall()
+        return [json.loads(doc) for (doc,) in rows]
+
+    def link_records(self, keys: list[str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 500):  # SQLite's limit on parameters
+            part = keys[start : start + 500]
+            found += self._link_records(f"SELECT doc FROM link_index WHERE id IN ({','.join('?' * len(part))})", part)
+        return found
+
+    def link_records_in_bands(self, bands: list[str], limit: int) -> list[dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(bands), 500):
+            part = bands[start : start + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT doc FROM link_index WHERE id IN (SELECT key FROM link_terms WHERE term IN ({marks})) LIMIT ?"
+            for record in self._link_records(sql, [*part, limit]):
+                found.setdefault(record["_id"], record)
+        return list(found.values())[:limit]
+
+    def link_records_matching(self, start: str, end: str, lang: str, limit: int) -> list[dict[str, Any]]:
+        return self._link_records(
+            "SELECT doc FROM link_index WHERE published_at BETWEEN ? AND ? AND langs LIKE ? ORDER BY published_at LIMIT ?",
+            [start, end, f"%,{lang},%", limit],
+        )
+
+    def link_records_in_cluster(self, cluster: str, limit: int) -> list[dict[str, Any]]:
+        return self._link_records("SELECT doc FROM link_index WHERE cluster = ? ORDER BY id LIMIT ?", [cluster, limit])
+
+    def set_link_cluster(self, keys: list[str], cluster: str | None) -> None:
+        with self.lock:
+            for record in self.link_records(keys):
+                record["cluster"] = cluster
+                self.db.execute(
+                    "UPDATE link_index SET cluster = ?, doc = ? WHERE id = ?", (cluster, _encode(record), record["_id"])
+                )
+
+    def set_story_fields(self, key: str, fields: dict[str, Any]) -> None:
+        with self.lock:
+            doc = self._load(key)
+            if doc is None:
+                return
+            doc.update(fields)
+            doc["_v"] = int(doc.get("_v", 0)) + 1
+            self._save(doc)
 
     def save_run(self, run: dict[str, Any]) -> None:
         with self.lock:

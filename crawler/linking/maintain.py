@@ -1,0 +1,311 @@
+"""Clusters and translation links kept up to date as stories are stored, incrementally.
+
+After each batch the store writes, the stories it inserted or updated are linked:
+
+1. Their link record (signature, LSH bands, per-language profiles) goes into the store's link index,
+   so a cron run adds to it and never recomputes what is stored.
+2. Near-duplicate candidates come from the LSH bands (at most MAX_CANDIDATES); those alike
+   (crawler.linking.clusters.alike) put the story in their cluster. Clusters that a story joins
+   together are merged under the id of the one it is most like.
+3. Each cluster touched is recomputed: its origin (the member the others credit after 来源/Source,
+   else the earliest published), every member's role, similarity to the origin, and for edited
+   copies what they changed. At most MAX_CLUSTER members are read, so the cost per story is bounded.
+4. A story in one language is matched against stories in the other published within
+   translations.WINDOW that share a match token (a name, a figure, a dateline); links at or above
+   translations.CONFIDENCE are written on both stories. A page printing both languages is its own
+   translation.
+
+Stored fields: `cluster = {id, origin, role, similarity, size, diff?}` (absent for a story alone)
+and `translations = [{key, lang, confidence, evidence}]`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from crawler import sites
+from crawler.linking import clusters, translations
+from crawler.linking.clusters import Signature
+from crawler.linking.translations import Profile, base_language
+
+if TYPE_CHECKING:
+    from crawler.store import Store
+
+logger = logging.getLogger(__name__)
+
+MAX_CANDIDATES = 50
+MAX_CLUSTER = 50
+MAX_TRANSLATION_POOL = 5000
+MAX_TRANSLATIONS = 5
+
+
+def _utc_text(value: Any) -> str | None:
+    """A stored time as sortable UTC text (the link index compares these as strings)."""
+    if not value:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _parse_utc(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
+
+
+def credited_outlets(names: list[str]) -> list[str]:
+    """The outlets (site keys) a story credits after 来源/Source."""
+    found: list[str] = []
+    for name in names:
+        for site in sites.OUTLETS:
+            if any(_names(name, credited) for credited in site.credited_as) and site.key not in found:
+                found.append(site.key)
+    return found
+
+
+def _names(printed: str, credited: str) -> bool:
+    """`printed` names the outlet `credited`: alone, or followed by an app, a desk or a reporter
+    (人民日报客户端, 新华社记者), never as the start of another name (中国网络电视台 is not 中国网)."""
+    text = printed.strip().strip("《》").casefold()
+    name = credited.casefold()
+    if not text.startswith(name):
+        return False
+    rest = text[len(name) :]
+    return (
+        not rest
+        or not ("\u4e00" <= rest[0] <= "\u9fff")
+        or rest.startswith(("客户端", "客戶端", "记者", "記者", "微信", "微博", "电", "電"))
+    )
+
+
+def cluster_name(origin: str) -> str:
+    return f"c-{origin[:16]}"
+
+
+@dataclass
+class LinkReport:
+    counts: Counter[str] = field(default_factory=Counter)
+    """indexed, clustered, cluster_updates, translation_links."""
+
+
+class Linker:
+    """Links the stories of one written batch. Candidates are fetched once per batch (one LSH query,
+    one time-window query), not once per story: on a server without index push-down (FerretDB 1.x
+    scans a collection for each query) the per-story cost would grow with the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def link(self, keys: list[str]) -> LinkReport:
+        report = LinkReport()
+        docs = [doc for key in dict.fromkeys(keys) if (doc := self.store.get(key)) is not None]
+        if not docs:
+            return report
+        records = [self.record(doc) for doc in docs]
+        previous = {r["_id"]: r.get("cluster") for r in self.store.link_records([r["_id"] for r in records])}
+        bands = sorted({band for record in records for band in record["bands"]})
+        pool = {c["_id"]: c for c in self.store.link_records_in_bands(bands, MAX_CANDIDATES * len(records))}
+        touched: dict[str, None] = {}
+        for record in records:
+            self._cluster(record, previous.get(record["_id"]), pool, touched, report)
+            pool[record["_id"]] = record  # the batch's later stories meet it
+        self.store.put_link_records(records)
+        report.counts["indexed"] += len(records)
+        for cluster_id in touched:
+            self._refresh_cluster(cluster_id, report)
+        for doc, record in zip(docs, records, strict=True):
+            if record["cluster"] is None and doc.get("cluster"):
+                self.store.set_story_fields(doc["_id"], {"cluster": None})
+        self._translate(docs, records, report)
+        return report
+
+    # -- records ----------------------------------------------------------------------------------
+
+    def record(self, doc: dict[str, Any]) -> dict[str, Any]:
+        body = doc.get("body") or {}
+        signature = clusters.signature(body)
+        langs = sorted({base_language(lang) for lang, paragraphs in body.items() if paragraphs})
+        profiles = {lang: translations.profile(doc, lang) for lang in langs if lang in ("zh", "en")}
+        return {
+            "_id": doc["_id"],
+            "site": doc.get("site"),
+            "langs": langs,
+            "published_at": _utc_text(doc.get("published_at")) or _utc_text(doc.get("first_seen_at")),
+            "first_seen_at": _utc_text(doc.get("first_seen_at")),
+            "credited": credited_outlets(list(doc.get("sources") or ([doc["source"]] if doc.get("source") else []))),
+            "sig": list(signature.values) if signature else None,
+            "size": signature.size if signature else 0,
+            "bands": signature.bands() if signature else [],
+            "profiles": {lang: p.as_record() for lang, p in profiles.items()},
+            "cluster": None,
+        }
+
+    @staticmethod
+    def _signature(record: dict[str, Any]) -> Signature | None:
+        return Signature(tuple(record["sig"]), int(record["size"])) if record.get("sig") else None
+
+    # -- clusters ---------------------------------------------------------------------------------
+
+    def _cluster(
+        self,
+        record: dict[str, Any],
+        old: str | None,
+        pool: dict[str, dict[str, Any]],
+        touched: dict[str, None],
+        report: LinkReport,
+    ) -> None:
+        """Put the story's record in a cluster (or none); note the clusters to recompute."""
+        mine = self._signature(record)
+        alike: list[tuple[float, dict[str, Any]]] = []
+        if mine is not None:
+            bands = set(record["bands"])
+            for candidate in pool.values():
+                theirs = self._signature(candidate)
+                if candidate["_id"] == record["_id"] or theirs is None or bands.isdisjoint(candidate.get("bands") or ()):
+                    continue
+                if (score := clusters.alike(mine, theirs)) > 0:
+                    alike.append((score, candidate))
+        if alike:
+            alike.sort(key=lambda pair: (-pair[0], pair[1]["_id"]))
+            best = alike[0][1]
+            cluster_id = best.get("cluster") or old or cluster_name(best["_id"])
+            record["cluster"] = cluster_id
+            report.counts["clustered"] += 1
+            for _, candidate in alike[:MAX_CANDIDATES]:
+                joined = candidate.get("cluster")
+                if joined == cluster_id:
+                    continue
+                # Alone until now, or the story joins two clusters: one cluster now.
+                members = [m["_id"] for m in self.store.link_records_in_cluster(joined, MAX_CLUSTER)] if joined else []
+                self.store.set_link_cluster([candidate["_id"], *members], cluster_id)
+                for member in pool.values():
+                    if member["_id"] == candidate["_id"] or (joined and member.get("cluster") == joined):
+                        member["cluster"] = cluster_id
+            touched[cluster_id] = None
+        if old and old not in touched:
+            touched[old] = None  # the story left it: what remains is recomputed
+
+    def _origin(self, members: list[dict[str, Any]]) -> dict[str, Any]:
+        """The member the others credit most, then the earliest published, then the first seen."""
+        credits = Counter(site for m in members for site in m.get("credited") or [] if site != m.get("site"))
+        return min(
+            members,
+            key=lambda m: (
+                -credits.get(str(m.get("site")), 0),
+                m.get("published_at") or "~",
+                m.get("first_seen_at") or "~",
+                m["_id"],
+            ),
+        )
+
+    def _refresh_cluster(self, cluster_id: str, report: LinkReport) -> None:
+        members = [m for m in self.store.link_records_in_cluster(cluster_id, MAX_CLUSTER) if m.get("cluster") == cluster_id]
+        if len(members) < 2:
+            if members:  # alone again
+                self.store.set_link_cluster([m["_id"] for m in members], None)
+                for member in members:
+                    self.store.set_story_fields(member["_id"], {"cluster": None})
+            return
+        origin = self._origin(members)
+        if (named := cluster_name(origin["_id"])) != cluster_id:
+            # A cluster is named after its origin: the same name however its stories arrived, and
+            # after a rebuild (relink).
+            self.store.set_link_cluster([m["_id"] for m in members], named)
+            cluster_id = named
+        docs = {m["_id"]: self.store.get(m["_id"]) for m in members}
+        origin_doc = docs.get(origin["_id"]) or {}
+        origin_body = origin_doc.get("body") or {}
+        for member in members:
+            doc = docs.get(member["_id"])
+            if doc is None:
+                continue
+            entry: dict[str, Any] = {"id": cluster_id, "origin": origin["_id"], "size": len(members)}
+            if member["_id"] == origin["_id"]:
+                entry.update(role="origin", similarity=1.0)
+            else:
+                body = doc.get("body") or {}
+                diff = clusters.paragraph_diff(origin_body, body)
+                unchanged = doc.get("content_hash") == origin_doc.get("content_hash") or clusters.is_unchanged(diff)
+                entry.update(
+                    role="copy" if unchanged else "edited-copy", similarity=round(clusters.similarity(origin_body, body), 3)
+                )
+                if not unchanged:
+                    entry["diff"] = diff
+            if doc.get("cluster") != entry:
+                self.store.set_story_fields(member["_id"], {"cluster": entry})
+                report.counts["cluster_updates"] += 1
+
+    # -- translations -----------------------------------------------------------------------------
+
+    def _translate(self, docs: list[dict[str, Any]], records: list[dict[str, Any]], report: LinkReport) -> None:
+        pools = {lang: self._translation_pool(records, lang) for lang in ("zh", "en")}
+        for doc, record in zip(docs, records, strict=True):
+            key, langs = doc["_id"], record["langs"]
+            before = {t["key"]: t for t in doc.get("translations") or [] if t.get("key") != key}
+            links: list[dict[str, Any]] = []
+            if set(langs) >= {"zh", "en"}:
+                links = [
+                    {"key": key, "lang": lang, "confidence": 1.0, "evidence": ["one page prints both languages"]}
+                    for lang in ("zh", "en")
+                ]
+            elif len(langs) == 1 and langs[0] in pools and record["published_at"]:
+                links = self._partners(record, langs[0], pools[langs[0]])
+            if links != (doc.get("translations") or []):
+                self.store.set_story_fields(key, {"translations": links})
+            after = {t["key"]: t for t in links if t["key"] != key}
+            for partner in set(before) | set(after):
+                self._mirror(partner, key, after.get(partner), langs)
+            report.counts["translation_links"] += len(after)
+
+    def _translation_pool(self, records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+        """The other-language stories published near the batch's stories in `lang`: one query."""
+        other = "en" if lang == "zh" else "zh"
+        times = [t for r in records if r["langs"] == [lang] and (t := _parse_utc(r["published_at"])) is not None]
+        if not times:
+            return []
+        stored = self.store.link_records_matching(
+            _utc_text(min(times) - translations.WINDOW) or "",
+            _utc_text(max(times) + translations.WINDOW) or "",
+            other,
+            MAX_TRANSLATION_POOL,
+        )
+        batch = [r for r in records if r["langs"] == [other]]
+        return list({r["_id"]: r for r in [*stored, *batch]}.values())
+
+    def _partners(self, record: dict[str, Any], lang: str, pool: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        other = "en" if lang == "zh" else "zh"
+        mine = Profile.from_record(record["profiles"][lang])
+        published = _parse_utc(record["published_at"])
+        assert published is not None
+        tokens = set(mine.tokens())
+        links: list[dict[str, Any]] = []
+        for candidate in pool:
+            if candidate.get("langs") != [other] or other not in (candidate.get("profiles") or {}):
+                continue
+            when = _parse_utc(candidate.get("published_at"))
+            if when is None or abs(when - published) > translations.WINDOW:
+                continue
+            theirs = Profile.from_record(candidate["profiles"][other])
+            if tokens.isdisjoint(theirs.tokens()):
+                continue
+            found = translations.match(mine, theirs, published, when)
+            if found.confidence >= translations.CONFIDENCE:
+                links.append({"key": candidate["_id"], "lang": other, "confidence": found.confidence, "evidence": found.evidence})
+        links.sort(key=lambda link: (-link["confidence"], link["key"]))
+        return links[:MAX_TRANSLATIONS]
+
+    def _mirror(self, partner: str, key: str, link: dict[str, Any] | None, langs: list[str]) -> None:
+        """The partner's side of a link: added, updated or taken back."""
+        doc = self.store.get(partner)
+        if doc is None:
+            return
+        kept = [t for t in doc.get("translations") or [] if t.get("key") != key]
+        if link is not None:
+            kept.append({**link, "key": key, "lang": langs[0]})
+            kept.sort(key=lambda t: (-t["confidence"], t["key"]))
+        if kept != (doc.get("translations") or []):
+            self.store.set_story_fields(partner, {"translations": kept})
