@@ -226,7 +226,13 @@ def test_a_wire_story_and_its_copies_share_a_cluster_with_the_right_origin(store
         names = ["edited", "trimmed", "copy", "other", "origin"]
     docs = stored_and_linked(store, [stories[name] for name in names])
     origin, copy, edited, trimmed, other = (docs[stories[n]["key"]] for n in ("origin", "copy", "edited", "trimmed", "other"))
-    assert "cluster" not in other or other["cluster"] is None  # another story of the day stays alone
+    assert other["cluster"] == {
+        "id": f"c-{other['_id'][:16]}",
+        "origin": other["_id"],
+        "role": "origin",
+        "similarity": 1.0,
+        "size": 1,
+    }
     cluster_id = origin["cluster"]["id"]
     assert copy["cluster"]["id"] == edited["cluster"]["id"] == trimmed["cluster"]["id"] == cluster_id
     assert {d["cluster"]["origin"] for d in (origin, copy, edited, trimmed)} == {origin["_id"]}
@@ -251,8 +257,8 @@ def test_an_edit_that_makes_a_copy_another_story_takes_it_out_of_the_cluster(sto
     rewritten = {**stories["copy"], "body": {"zh": OTHER}, "fetched_at": (T0 + timedelta(hours=5)).isoformat()}
     rewritten["content_hash"] = content_hash(rewritten)
     docs = stored_and_linked(store, [rewritten])
-    assert docs[stories["copy"]["key"]].get("cluster") is None
-    assert docs[stories["origin"]["key"]].get("cluster") is None  # alone again
+    assert docs[stories["copy"]["key"]]["cluster"]["size"] == 1
+    assert docs[stories["origin"]["key"]]["cluster"]["size"] == 1  # alone again
 
 
 def test_without_credit_the_earliest_published_is_the_origin(store: Store) -> None:
@@ -406,7 +412,13 @@ def test_stories_of_one_batch_are_linked_to_each_other(store: Store) -> None:
     report = write_items(store, [*stories.values(), chinese, english], T0 + timedelta(hours=6))
     Linker(store).link(report.changed)
     docs = {doc["_id"]: doc for doc in store.documents()}
-    roles = {name: (docs[s["key"]].get("cluster") or {}).get("role") for name, s in stories.items()}
-    assert roles == {"origin": "origin", "copy": "copy", "edited": "edited-copy", "trimmed": "edited-copy", "other": None}
+    roles = {name: (docs[s["key"]]["cluster"]["role"], docs[s["key"]]["cluster"]["size"]) for name, s in stories.items()}
+    assert roles == {
+        "origin": ("origin", 4),
+        "copy": ("copy", 4),
+        "edited": ("edited-copy", 4),
+        "trimmed": ("edited-copy", 4),
+        "other": ("origin", 1),
+    }
     assert [t["key"] for t in docs[chinese["key"]]["translations"]] == [english["key"]]
     assert [t["key"] for t in docs[english["key"]]["translations"]] == [chinese["key"]]

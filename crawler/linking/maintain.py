@@ -15,7 +15,8 @@ After each batch the store writes, the stories it inserted or updated are linked
    translations.CONFIDENCE are written on both stories. A page printing both languages is its own
    translation.
 
-Stored fields: `cluster = {id, origin, role, similarity, size, diff?}` (absent for a story alone)
+Stored fields: `cluster = {id, origin, role, similarity, size, diff?}` (a story alone is its own
+cluster of one, set when it is first stored: crawler.store.documents.alone)
 and `translations = [{key, lang, confidence, evidence}]`.
 """
 
@@ -31,6 +32,7 @@ from crawler import sites
 from crawler.linking import clusters, translations
 from crawler.linking.clusters import Signature
 from crawler.linking.translations import Profile, base_language
+from crawler.store.documents import alone, cluster_name
 
 if TYPE_CHECKING:
     from crawler.store import Store
@@ -82,14 +84,32 @@ def _names(printed: str, credited: str) -> bool:
     )
 
 
-def cluster_name(origin: str) -> str:
-    return f"c-{origin[:16]}"
-
-
 @dataclass
 class LinkReport:
     counts: Counter[str] = field(default_factory=Counter)
     """indexed, clustered, cluster_updates, translation_links."""
+
+
+class TranslationPool:
+    """Candidate stories in one language, read once per batch, with their profiles and an index
+    from match token to story, so each story of the batch meets only those sharing a token."""
+
+    def __init__(self, lang: str, records: list[dict[str, Any]]) -> None:
+        self.lang = lang
+        self.entries: list[tuple[str, Profile, datetime]] = []
+        self.by_token: dict[str, list[int]] = {}
+        for record in records:
+            when = _parse_utc(record.get("published_at"))
+            if record.get("langs") != [lang] or lang not in (record.get("profiles") or {}) or when is None:
+                continue
+            profile = Profile.from_record(record["profiles"][lang])
+            for token in profile.tokens():
+                self.by_token.setdefault(token, []).append(len(self.entries))
+            self.entries.append((record["_id"], profile, when))
+
+    def sharing(self, tokens: list[str]) -> list[tuple[str, Profile, datetime]]:
+        found = sorted({index for token in tokens for index in self.by_token.get(token, ())})
+        return [self.entries[index] for index in found]
 
 
 class Linker:
@@ -118,8 +138,8 @@ class Linker:
         for cluster_id in touched:
             self._refresh_cluster(cluster_id, report)
         for doc, record in zip(docs, records, strict=True):
-            if record["cluster"] is None and doc.get("cluster"):
-                self.store.set_story_fields(doc["_id"], {"cluster": None})
+            if record["cluster"] is None and doc.get("cluster") != alone(doc["_id"]):
+                self.store.set_story_fields(doc["_id"], {"cluster": alone(doc["_id"])})
         self._translate(docs, records, report)
         return report
 
@@ -208,7 +228,7 @@ class Linker:
             if members:  # alone again
                 self.store.set_link_cluster([m["_id"] for m in members], None)
                 for member in members:
-                    self.store.set_story_fields(member["_id"], {"cluster": None})
+                    self.store.set_story_fields(member["_id"], {"cluster": alone(member["_id"])})
             return
         origin = self._origin(members)
         if (named := cluster_name(origin["_id"])) != cluster_id:
@@ -261,12 +281,12 @@ class Linker:
                 self._mirror(partner, key, after.get(partner), langs)
             report.counts["translation_links"] += len(after)
 
-    def _translation_pool(self, records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    def _translation_pool(self, records: list[dict[str, Any]], lang: str) -> TranslationPool:
         """The other-language stories published near the batch's stories in `lang`: one query."""
         other = "en" if lang == "zh" else "zh"
         times = [t for r in records if r["langs"] == [lang] and (t := _parse_utc(r["published_at"])) is not None]
         if not times:
-            return []
+            return TranslationPool(other, [])
         stored = self.store.link_records_matching(
             _utc_text(min(times) - translations.WINDOW) or "",
             _utc_text(max(times) + translations.WINDOW) or "",
@@ -274,27 +294,19 @@ class Linker:
             MAX_TRANSLATION_POOL,
         )
         batch = [r for r in records if r["langs"] == [other]]
-        return list({r["_id"]: r for r in [*stored, *batch]}.values())
+        return TranslationPool(other, list({r["_id"]: r for r in [*stored, *batch]}.values()))
 
-    def _partners(self, record: dict[str, Any], lang: str, pool: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        other = "en" if lang == "zh" else "zh"
+    def _partners(self, record: dict[str, Any], lang: str, pool: TranslationPool) -> list[dict[str, Any]]:
         mine = Profile.from_record(record["profiles"][lang])
         published = _parse_utc(record["published_at"])
         assert published is not None
-        tokens = set(mine.tokens())
         links: list[dict[str, Any]] = []
-        for candidate in pool:
-            if candidate.get("langs") != [other] or other not in (candidate.get("profiles") or {}):
-                continue
-            when = _parse_utc(candidate.get("published_at"))
-            if when is None or abs(when - published) > translations.WINDOW:
-                continue
-            theirs = Profile.from_record(candidate["profiles"][other])
-            if tokens.isdisjoint(theirs.tokens()):
+        for key, theirs, when in pool.sharing(mine.tokens()):
+            if abs(when - published) > translations.WINDOW:
                 continue
             found = translations.match(mine, theirs, published, when)
             if found.confidence >= translations.CONFIDENCE:
-                links.append({"key": candidate["_id"], "lang": other, "confidence": found.confidence, "evidence": found.evidence})
+                links.append({"key": key, "lang": pool.lang, "confidence": found.confidence, "evidence": found.evidence})
         links.sort(key=lambda link: (-link["confidence"], link["key"]))
         return links[:MAX_TRANSLATIONS]
 

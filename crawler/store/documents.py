@@ -145,6 +145,16 @@ def _original_first(doc: dict[str, Any], existing: dict[str, Any], item: dict[st
     return doc
 
 
+def cluster_name(origin: str) -> str:
+    """A cluster is named after its origin story (crawler.linking.maintain)."""
+    return f"c-{origin[:16]}"
+
+
+def alone(key: str) -> dict[str, Any]:
+    """The cluster of a story no other outlet carried (yet): itself."""
+    return {"id": cluster_name(key), "origin": key, "role": "origin", "similarity": 1.0, "size": 1}
+
+
 def new_document(item: dict[str, Any], now: datetime) -> dict[str, Any]:
     doc = dict(item)  # top-level fields are added, nested values are never mutated: no deep copy
     doc["_id"] = item["key"]
@@ -160,6 +170,8 @@ def new_document(item: dict[str, Any], now: datetime) -> dict[str, Any]:
         removal_status=None,
         removal_reason=None,
         duplicates_of=[],
+        cluster=alone(item["key"]),
+        translations=[],
         fingerprint=fingerprint(item),
         key_version=KEY_VERSION,
         _v=1,
@@ -310,6 +322,8 @@ def rekeyed(doc: dict[str, Any], key: str, canonical: str) -> dict[str, Any]:
     moved = dict(doc)
     moved.update(_id=key, key=key, canonical_url=canonical, key_version=KEY_VERSION)
     moved["duplicates_of"] = [k for k in moved.get("duplicates_of") or [] if k != key]
+    if (moved.get("cluster") or {}).get("size", 1) == 1:
+        moved["cluster"] = alone(key)  # larger clusters are renamed by `relink`
     return moved
 
 
