@@ -422,3 +422,28 @@ def test_stories_of_one_batch_are_linked_to_each_other(store: Store) -> None:
     }
     assert [t["key"] for t in docs[chinese["key"]]["translations"]] == [english["key"]]
     assert [t["key"] for t in docs[english["key"]]["translations"]] == [chinese["key"]]
+
+
+def test_the_listings_say_who_carried_what(store: Store) -> None:
+    stories = wire_and_copies()
+    zh, en = labelled("rain-zh"), labelled("rain-en")
+    chinese = story(
+        "xinhua",
+        "https://www.news.cn/local/20250604/cccc2222333344445555666677778888/c.html",
+        zh["body"],
+        published=datetime.fromisoformat(zh["published_at"]),
+        photos=zh["photos"],
+        dateline=zh["dateline"],
+    )
+    english = story("xinhua", "https://english.news.cn/20250604/dddd0000aaaabbbbccccddddeeeeffff/c.html", en["body"],
+                    published=datetime.fromisoformat(en["published_at"]), photos=en["photos"], dateline=en["dateline"])  # fmt: skip
+    stored_and_linked(store, [stories["origin"], stories["edited"], chinese, english])
+    (pair,) = links.pairs(store)
+    assert (pair["zh"]["key"], pair["en"]["key"]) == (chinese["key"], english["key"])
+    assert links.pairs(store, since=timedelta(days=1)) == []  # stored in 2025
+    (line,) = links.pair_lines([pair])[:1]
+    assert line.startswith(f"{pair['confidence']:.2f}  xinhua: ") and "photo credit: denghua" in line
+    (cluster,) = links.clusters(store)
+    text = links.cluster_lines([cluster])
+    assert text[0] == f"cluster {cluster['id']}: 2 stories, origin {stories['origin']['key']}"
+    assert text[1].lstrip().startswith("origin") and text[2].endswith("+1 -1 ~1")

@@ -113,3 +113,22 @@ def test_the_command_reports_what_it_did_and_a_dry_run_changes_nothing(tmp_path:
         store.close()
         assert (documents == before) == dry_run
     assert [d["_id"] for d in documents] == [SITE.key_for(SEED)]
+
+
+def test_a_story_whose_key_rules_did_not_change_only_gets_the_new_version(store: Store) -> None:
+    """Outlets without CMS ids (and pages of outlets without a module) keep their keys."""
+    urls = {
+        "chinadaily": "https://www.chinadaily.com.cn/a/202506/04/WS68400a1ba310205377033c11.html",
+        "example.org": "https://example.org/2025/06/04/story.html",
+    }
+    for site, url in urls.items():
+        canonical = sites.get(site).canonical_url(url) if site in sites.SITES else "https://example.org/2025/06/04/story.html"
+        key = hashlib.sha1(canonical.encode()).hexdigest()
+        record = item("article_xitheory_seed", at=T0, url=url, canonical_url=canonical, key=key, site=site)
+        store.write([record], T0)
+        stored = store.get(key)
+        assert stored is not None
+        store.put_document({**stored, "key_version": 2})
+    assert dict(migrate_keys(store)) == {"examined": 2, "current": 0, "updated": 2}
+    assert {doc["key_version"] for doc in store.documents()} == {KEY_VERSION}
+    assert dict(migrate_keys(store)) == {"examined": 2, "current": 2}

@@ -138,8 +138,9 @@ _REPORTER_PREFIX = re.compile(
     rf"^(?:(?P<org>[^\s，,、:：]{{1,12}}?))?(?:{zh_variants('特约')}|{zh_variants('实习')}|{zh_variants('首席')}|{zh_variants('驻')}\S{{1,6}})?"
     rf"(?:{zh_variants('记者')}|{zh_variants('通讯员')})\s*"
 )
-# Page furniture printed right after a value: "来源：求是网 参与互动", "来源：新华网 打印 字号".
-# and the follow-us row and font-size buttons a line runs into ("新华网 关注新华网 微信 微博", "新华网 小 中 大").
+# Page furniture printed right after a value ("来源：求是网 参与互动", "来源：新华网 打印 字号"),
+# including the follow-us row and the font-size buttons a line runs into ("新华网 关注新华网 微信 微博",
+# "新华网 小 中 大"): the value ends where they start.
 _UI_TAIL = re.compile(
     r"\s*(?:参与互动|打印|关闭|分享到?|收藏|纠错|字号|字体|评论|关注|微信|微博|Qzone)(?:\s|$)|\s+[小中大](?:\s|$)|\s+关注\S{0,10}|(?<=[网報报社])关注"
 )

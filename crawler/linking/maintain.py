@@ -22,7 +22,6 @@ and `translations = [{key, lang, confidence, evidence}]`.
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,8 +35,6 @@ from crawler.store.documents import alone, cluster_name
 
 if TYPE_CHECKING:
     from crawler.store import Store
-
-logger = logging.getLogger(__name__)
 
 MAX_CANDIDATES = 50
 MAX_CLUSTER = 50
