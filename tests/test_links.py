@@ -447,3 +447,18 @@ def test_the_listings_say_who_carried_what(store: Store) -> None:
     text = links.cluster_lines([cluster])
     assert text[0] == f"cluster {cluster['id']}: 2 stories, origin {stories['origin']['key']}"
     assert text[1].lstrip().startswith("origin") and text[2].endswith("+1 -1 ~1")
+
+
+def test_copies_are_sought_within_a_week_exact_ones_always(store: Store) -> None:
+    stories = wire_and_copies()
+    later = T0 + timedelta(days=8)
+    edited = {**stories["edited"], "published_at": later.isoformat(), "fetched_at": later.isoformat()}
+    docs = stored_and_linked(store, [stories["origin"], edited])
+    assert docs[edited["key"]]["cluster"]["size"] == 1  # an edited reprint a week on is not looked for
+    exact = {**stories["copy"], "published_at": later.isoformat(), "fetched_at": later.isoformat()}
+    docs = stored_and_linked(store, [exact])
+    assert docs[exact["key"]]["duplicates_of"] == [stories["origin"]["key"]]
+    assert docs[exact["key"]]["cluster"]["origin"] == stories["origin"]["key"]  # consistent with duplicates_of
+    trimmed = {**stories["trimmed"], "published_at": (T0 + timedelta(days=6)).isoformat()}
+    docs = stored_and_linked(store, [trimmed])
+    assert docs[trimmed["key"]]["cluster"]["origin"] == stories["origin"]["key"]

@@ -4,7 +4,8 @@ After each batch the store writes, the stories it inserted or updated are linked
 
 1. Their link record (signature, LSH bands, per-language profiles) goes into the store's link index,
    so a cron run adds to it and never recomputes what is stored.
-2. Near-duplicate candidates come from the LSH bands (at most MAX_CANDIDATES); those alike
+2. Near-duplicate candidates come from the LSH bands, among the stories published within
+   COPY_WINDOW of the story (at most MAX_CANDIDATES each); those alike
    (crawler.linking.clusters.alike) put the story in their cluster. Clusters that a story joins
    together are merged under the id of the one it is most like.
 3. Each cluster touched is recomputed: its origin (the member the others credit after 来源/Source,
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from crawler import sites
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     from crawler.store import Store
 
 MAX_CANDIDATES = 50
+COPY_WINDOW = timedelta(days=7)
+"""Copies are sought among the stories published within a week of the story: outlets reprint a
+wire story within days, and the query stays bounded by the window, not by the archive."""
 MAX_CLUSTER = 50
 MAX_TRANSLATION_POOL = 5000
 MAX_TRANSLATIONS = 5
@@ -125,7 +129,20 @@ class Linker:
         records = [self.record(doc) for doc in docs]
         previous = {r["_id"]: r.get("cluster") for r in self.store.link_records([r["_id"] for r in records])}
         bands = sorted({band for record in records for band in record["bands"]})
-        pool = {c["_id"]: c for c in self.store.link_records_in_bands(bands, MAX_CANDIDATES * len(records))}
+        times = [t for r in records if (t := _parse_utc(r["published_at"])) is not None]
+        pool: dict[str, dict[str, Any]] = {}
+        if times:
+            found = self.store.link_records_in_bands(
+                bands,
+                _utc_text(min(times) - COPY_WINDOW) or "",
+                _utc_text(max(times) + COPY_WINDOW) or "",
+                MAX_CANDIDATES * len(records),
+            )
+            pool = {c["_id"]: c for c in found}
+        # Exact copies (equal content_hash, linked in `duplicates_of`) always share a cluster,
+        # however far apart they were published.
+        duplicates = sorted({key for doc in docs for key in doc.get("duplicates_of") or []} - set(pool))
+        pool.update({c["_id"]: c for c in self.store.link_records(duplicates)})
         touched: dict[str, None] = {}
         for record in records:
             self._cluster(record, previous.get(record["_id"]), pool, touched, report)

@@ -131,9 +131,9 @@ class Store(ABC):
     def link_records(self, keys: list[str]) -> list[dict[str, Any]]: ...
 
     @abstractmethod
-    def link_records_in_bands(self, bands: list[str], limit: int) -> list[dict[str, Any]]:
-        """Records sharing at least one LSH band with `bands` (near-duplicate candidates); their
-        profiles may be left out."""
+    def link_records_in_bands(self, bands: list[str], start: str, end: str, limit: int) -> list[dict[str, Any]]:
+        """Records published between `start` and `end` (UTC ISO text) sharing at least one LSH band
+        with `bands` (near-duplicate candidates); their profiles may be left out."""
 
     @abstractmethod
     def link_records_matching(self, start: str, end: str, lang: str, limit: int) -> list[dict[str, Any]]:

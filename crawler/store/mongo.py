@@ -445,10 +445,13 @@ class MongoStore(Store):
     def link_records(self, keys: list[str]) -> list[dict[str, Any]]:
         return list(self._collection("links").find({"_id": {"$in": keys}})) if keys else []
 
-    def link_records_in_bands(self, bands: list[str], limit: int) -> list[dict[str, Any]]:
+    def link_records_in_bands(self, bands: list[str], start: str, end: str, limit: int) -> list[dict[str, Any]]:
         if not bands:
             return []
-        return list(self._collection("links").find({"bands": {"$in": bands}}, {"profiles": 0}).limit(limit))
+        # The time range first: a server that evaluates each document (FerretDB 1.x) then compares
+        # the bands of the window's stories only, not of the whole archive.
+        query = {"published_at": {"$gte": start, "$lte": end}, "bands": {"$in": bands}}
+        return list(self._collection("links").find(query, {"profiles": 0}).limit(limit))
 
     def link_records_matching(self, start: str, end: str, lang: str, limit: int) -> list[dict[str, Any]]:
         query = {"published_at": {"$gte": start, "$lte": end}, "langs": lang}

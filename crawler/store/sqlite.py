@@ -366,13 +366,16 @@ class EmbeddedStore(Store):
             found += self._link_records(f"SELECT doc FROM link_index WHERE id IN ({','.join('?' * len(part))})", part)
         return found
 
-    def link_records_in_bands(self, bands: list[str], limit: int) -> list[dict[str, Any]]:
+    def link_records_in_bands(self, bands: list[str], start: str, end: str, limit: int) -> list[dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(bands), 500):
-            part = bands[start : start + 500]
+        for first in range(0, len(bands), 500):
+            part = bands[first : first + 500]
             marks = ",".join("?" * len(part))
-            sql = f"SELECT doc FROM link_index WHERE id IN (SELECT key FROM link_terms WHERE term IN ({marks})) LIMIT ?"
-            for record in self._link_records(sql, [*part, limit]):
+            sql = (
+                "SELECT doc FROM link_index WHERE published_at BETWEEN ? AND ? AND id IN "
+                f"(SELECT key FROM link_terms WHERE term IN ({marks})) LIMIT ?"
+            )
+            for record in self._link_records(sql, [start, end, *part, limit]):
                 found.setdefault(record["_id"], record)
         return list(found.values())[:limit]
 
