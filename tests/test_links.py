@@ -5,6 +5,7 @@ checked here too (bench/link_eval.py prints the same figures)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -284,6 +285,25 @@ def labelled(name: str) -> dict[str, Any]:
     return link_eval._translation_story(entry)
 
 
+def labelled_pair(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A labelled zh/en pair as two Xinhua pages (a Chinese and an English host)."""
+    pages = []
+    for lang, host in (("zh", "www.news.cn/politics"), ("en", "english.news.cn")):
+        entry = labelled(f"{name}-{lang}")
+        story_id = hashlib.md5(f"{name}-{lang}".encode()).hexdigest()
+        pages.append(
+            story(
+                "xinhua",
+                f"https://{host}/20250604/{story_id}/c.html",
+                entry["body"],
+                published=datetime.fromisoformat(entry["published_at"]),
+                photos=entry["photos"],
+                dateline=entry["dateline"],
+            )
+        )
+    return pages[0], pages[1]
+
+
 def test_the_seed_in_chinese_and_a_separate_english_page_are_linked(store: Store) -> None:
     zh, en, unrelated = labelled("seed-zh"), labelled("seed-en"), labelled("liqiang-singapore-en")
     published = datetime.fromisoformat(zh["published_at"])
@@ -399,16 +419,7 @@ def test_clusters_and_pairs_commands_on_the_embedded_store(tmp_path: Path) -> No
 def test_stories_of_one_batch_are_linked_to_each_other(store: Store) -> None:
     """The candidates are fetched once per batch: the batch's own stories must meet each other too."""
     stories = wire_and_copies()
-    zh, en = labelled("trade-zh"), labelled("trade-en")
-    chinese = story(
-        "xinhua",
-        "https://www.news.cn/fortune/20250605/aaaa2222333344445555666677778888/c.html",
-        zh["body"],
-        published=datetime.fromisoformat(zh["published_at"]),
-        dateline=zh["dateline"],
-    )
-    english = story("xinhua", "https://english.news.cn/20250605/bbbb0000aaaabbbbccccddddeeeeffff/c.html", en["body"],
-                    published=datetime.fromisoformat(en["published_at"]), dateline=en["dateline"])  # fmt: skip
+    chinese, english = labelled_pair("trade")
     report = write_items(store, [*stories.values(), chinese, english], T0 + timedelta(hours=6))
     Linker(store).link(report.changed)
     docs = {doc["_id"]: doc for doc in store.documents()}
@@ -426,17 +437,7 @@ def test_stories_of_one_batch_are_linked_to_each_other(store: Store) -> None:
 
 def test_the_listings_say_who_carried_what(store: Store) -> None:
     stories = wire_and_copies()
-    zh, en = labelled("rain-zh"), labelled("rain-en")
-    chinese = story(
-        "xinhua",
-        "https://www.news.cn/local/20250604/cccc2222333344445555666677778888/c.html",
-        zh["body"],
-        published=datetime.fromisoformat(zh["published_at"]),
-        photos=zh["photos"],
-        dateline=zh["dateline"],
-    )
-    english = story("xinhua", "https://english.news.cn/20250604/dddd0000aaaabbbbccccddddeeeeffff/c.html", en["body"],
-                    published=datetime.fromisoformat(en["published_at"]), photos=en["photos"], dateline=en["dateline"])  # fmt: skip
+    chinese, english = labelled_pair("rain")
     stored_and_linked(store, [stories["origin"], stories["edited"], chinese, english])
     (pair,) = links.pairs(store)
     assert (pair["zh"]["key"], pair["en"]["key"]) == (chinese["key"], english["key"])

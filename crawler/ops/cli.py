@@ -27,7 +27,7 @@ import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pymongo.errors import PyMongoError
 from scrapy.utils.project import get_project_settings
@@ -44,7 +44,11 @@ from crawler.store import Store, StoreUnavailable, WriteReport, open_store
 from crawler.store.writing import write_items
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scrapy.settings import Settings
+
+T = TypeVar("T")
 
 
 def _read(path: str) -> bytes:
@@ -278,50 +282,50 @@ def _since(value: str | None) -> timedelta | None:
     return parse_duration(value) if value else None
 
 
+def _from_store(args: argparse.Namespace, read: Callable[[Store], T]) -> T | None:
+    """`read` on the store the settings name, closed afterwards; None when it cannot be opened
+    (the error is printed)."""
+    store = _open(_settings(args.set))
+    if store is None:
+        return None
+    try:
+        return read(store)
+    finally:
+        store.close()
+
+
+def _print(records: list[dict[str, Any]], lines: list[str], as_json: bool, summary: str) -> None:
+    for line in [json.dumps(r, ensure_ascii=False, default=_json_default) for r in records] if as_json else lines:
+        print(line)
+    print(summary, file=sys.stderr)
+
+
 def cmd_clusters(args: argparse.Namespace) -> int:
     from crawler.ops import links
 
-    store = _open(_settings(args.set))
-    if store is None:
+    found = _from_store(args, lambda s: links.clusters(s, site=args.site, since=_since(args.since), min_size=args.min_size))
+    if found is None:
         return 2
-    try:
-        found = links.clusters(store, site=args.site, since=_since(args.since), min_size=args.min_size)
-    finally:
-        store.close()
-    for line in (
-        [json.dumps(c, ensure_ascii=False, default=_json_default) for c in found] if args.json else links.cluster_lines(found)
-    ):
-        print(line)
-    print(f"{len(found)} clusters", file=sys.stderr)
+    _print(found, links.cluster_lines(found), args.json, f"{len(found)} clusters")
     return 0
 
 
 def cmd_pairs(args: argparse.Namespace) -> int:
     from crawler.ops import links
 
-    store = _open(_settings(args.set))
-    if store is None:
+    found = _from_store(args, lambda s: links.pairs(s, since=_since(args.since)))
+    if found is None:
         return 2
-    try:
-        found = links.pairs(store, since=_since(args.since))
-    finally:
-        store.close()
-    for line in [json.dumps(p, ensure_ascii=False) for p in found] if args.json else links.pair_lines(found):
-        print(line)
-    print(f"{len(found)} translation pairs", file=sys.stderr)
+    _print(found, links.pair_lines(found), args.json, f"{len(found)} translation pairs")
     return 0
 
 
 def cmd_relink(args: argparse.Namespace) -> int:
     from crawler.ops import links
 
-    store = _open(_settings(args.set))
-    if store is None:
+    report = _from_store(args, links.relink)
+    if report is None:
         return 2
-    try:
-        report = links.relink(store)
-    finally:
-        store.close()
     print(json.dumps(dict(sorted(report.counts.items()))))
     return 0
 
