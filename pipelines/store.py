@@ -27,7 +27,6 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from twisted.internet import task
 
 from crawler.items import Article, Removal
-from crawler.linking.maintain import Linker
 from crawler.runtime import journal
 from crawler.runtime.outcome import CAUSE_STAT, STORE_UNAVAILABLE
 from crawler.runtime.signals import not_an_article, story_removed
@@ -233,6 +232,10 @@ class StorePipeline:
         `python -m crawler relink` rebuilds the links from the store."""
         if not self.link_stories or not keys or self.store is None:
             return
+        # Imported here: MinHash (datasketch, which loads scipy) and pinyin dictionaries take about
+        # 0.9 s to import, which a crawl that stores nothing, or stores without links, never pays.
+        from crawler.linking.maintain import Linker
+
         try:
             linked = Linker(self.store).link(keys)
         except Exception as error:  # noqa: BLE001 -- derived data: never a reason to lose or re-write stories

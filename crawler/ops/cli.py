@@ -37,7 +37,6 @@ from crawler.extraction.results import ArticleResult, ListResult, OtherResult
 from crawler.helpers.durations import parse_duration
 from crawler.helpers.urls import KEY_VERSION
 from crawler.items import to_jsonable
-from crawler.linking.maintain import Linker
 from crawler.ops import cron as cron_module
 from crawler.parse import parse_page
 from crawler.store import Store, StoreUnavailable, WriteReport, open_store
@@ -173,6 +172,8 @@ def cmd_replay_spill(args: argparse.Namespace) -> int:
             report = WriteReport()
             for start in range(0, len(records), 100):
                 report.merge(write_items(store, records[start : start + 100], datetime.now(UTC)))
+            from crawler.linking.maintain import Linker  # ~0.9 s of imports other commands need not pay
+
             Linker(store).link(report.changed)
             summary = ", ".join(f"{outcome} {n}" for outcome, n in sorted(_by_outcome(report).items())) or "nothing"
             print(f"{path}: {len(records)} records: {summary}", file=sys.stderr)
