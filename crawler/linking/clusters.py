@@ -103,9 +103,8 @@ def alike(a: Signature, b: Signature) -> float:
     return containment if containment >= CONTAINMENT else 0.0
 
 
-def similarity(a: dict[str, list[str]], b: dict[str, list[str]]) -> float:
+def jaccard(left: set[str], right: set[str]) -> float:
     """The exact Jaccard similarity of two bodies' shingles (what a member's `similarity` says)."""
-    left, right = shingles(a), shingles(b)
     return len(left & right) / len(left | right) if left and right else 0.0
 
 

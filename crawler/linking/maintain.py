@@ -91,6 +91,33 @@ class LinkReport:
     """indexed, clustered, cluster_updates, translation_links."""
 
 
+def signature_of(record: dict[str, Any]) -> Signature | None:
+    return Signature(tuple(record["sig"]), int(record["size"])) if record.get("sig") else None
+
+
+class CandidatePool:
+    """Near-duplicate candidates of one batch, indexed by LSH band once, so each story of the batch
+    compares signatures only with the records sharing one of its bands."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+        self.signatures: dict[str, Signature] = {}
+        self.by_band: dict[str, set[str]] = {}
+
+    def add(self, *records: dict[str, Any]) -> None:
+        for record in records:
+            self.records[record["_id"]] = record
+            if (signature := signature_of(record)) is None:
+                continue
+            self.signatures[record["_id"]] = signature
+            for band in record.get("bands") or ():
+                self.by_band.setdefault(band, set()).add(record["_id"])
+
+    def sharing_a_band(self, record: dict[str, Any]) -> list[tuple[dict[str, Any], Signature]]:
+        keys = sorted({key for band in record["bands"] for key in self.by_band.get(band, ())} - {record["_id"]})
+        return [(self.records[key], self.signatures[key]) for key in keys]
+
+
 class TranslationPool:
     """Candidate stories in one language, read once per batch, with their profiles and an index
     from match token to story, so each story of the batch meets only those sharing a token."""
@@ -130,7 +157,7 @@ class Linker:
         previous = {r["_id"]: r.get("cluster") for r in self.store.link_records([r["_id"] for r in records])}
         bands = sorted({band for record in records for band in record["bands"]})
         times = [t for r in records if (t := _parse_utc(r["published_at"])) is not None]
-        pool: dict[str, dict[str, Any]] = {}
+        pool = CandidatePool()
         if times:
             found = self.store.link_records_in_bands(
                 bands,
@@ -138,15 +165,15 @@ class Linker:
                 _utc_text(max(times) + COPY_WINDOW) or "",
                 MAX_CANDIDATES * len(records),
             )
-            pool = {c["_id"]: c for c in found}
+            pool.add(*found)
         # Exact copies (equal content_hash, linked in `duplicates_of`) always share a cluster,
         # however far apart they were published.
-        duplicates = sorted({key for doc in docs for key in doc.get("duplicates_of") or []} - set(pool))
-        pool.update({c["_id"]: c for c in self.store.link_records(duplicates)})
+        duplicates = sorted({key for doc in docs for key in doc.get("duplicates_of") or []} - set(pool.records))
+        pool.add(*self.store.link_records(duplicates))
         touched: dict[str, None] = {}
         for record in records:
             self._cluster(record, previous.get(record["_id"]), pool, touched, report)
-            pool[record["_id"]] = record  # the batch's later stories meet it
+            pool.add(record)  # the batch's later stories meet it
         self.store.put_link_records(records)
         report.counts["indexed"] += len(records)
         for cluster_id in touched:
@@ -178,29 +205,21 @@ class Linker:
             "cluster": None,
         }
 
-    @staticmethod
-    def _signature(record: dict[str, Any]) -> Signature | None:
-        return Signature(tuple(record["sig"]), int(record["size"])) if record.get("sig") else None
-
     # -- clusters ---------------------------------------------------------------------------------
 
     def _cluster(
         self,
         record: dict[str, Any],
         old: str | None,
-        pool: dict[str, dict[str, Any]],
+        pool: CandidatePool,
         touched: dict[str, None],
         report: LinkReport,
     ) -> None:
         """Put the story's record in a cluster (or none); note the clusters to recompute."""
-        mine = self._signature(record)
+        mine = signature_of(record)
         alike: list[tuple[float, dict[str, Any]]] = []
         if mine is not None:
-            bands = set(record["bands"])
-            for candidate in pool.values():
-                theirs = self._signature(candidate)
-                if candidate["_id"] == record["_id"] or theirs is None or bands.isdisjoint(candidate.get("bands") or ()):
-                    continue
+            for candidate, theirs in pool.sharing_a_band(record):
                 if (score := clusters.alike(mine, theirs)) > 0:
                     alike.append((score, candidate))
         if alike:
@@ -216,7 +235,7 @@ class Linker:
                 # Alone until now, or the story joins two clusters: one cluster now.
                 members = [m["_id"] for m in self.store.link_records_in_cluster(joined, MAX_CLUSTER)] if joined else []
                 self.store.set_link_cluster([candidate["_id"], *members], cluster_id)
-                for member in pool.values():
+                for member in pool.records.values():
                     if member["_id"] == candidate["_id"] or (joined and member.get("cluster") == joined):
                         member["cluster"] = cluster_id
             touched[cluster_id] = None
@@ -253,6 +272,7 @@ class Linker:
         docs = {m["_id"]: self.store.get(m["_id"]) for m in members}
         origin_doc = docs.get(origin["_id"]) or {}
         origin_body = origin_doc.get("body") or {}
+        origin_shingles = clusters.shingles(origin_body)
         for member in members:
             doc = docs.get(member["_id"])
             if doc is None:
@@ -265,7 +285,8 @@ class Linker:
                 diff = clusters.paragraph_diff(origin_body, body)
                 unchanged = doc.get("content_hash") == origin_doc.get("content_hash") or clusters.is_unchanged(diff)
                 entry.update(
-                    role="copy" if unchanged else "edited-copy", similarity=round(clusters.similarity(origin_body, body), 3)
+                    role="copy" if unchanged else "edited-copy",
+                    similarity=round(clusters.jaccard(origin_shingles, clusters.shingles(body)), 3),
                 )
                 if not unchanged:
                     entry["diff"] = diff
