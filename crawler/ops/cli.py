@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
@@ -276,6 +277,16 @@ def build_parser() -> argparse.ArgumentParser:
     relink = commands.add_parser("relink", help="rebuild clusters and translation links from the stored stories")
     relink.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
     relink.set_defaults(func=cmd_relink)
+
+    serve = commands.add_parser("serve", help="browse and search the store in a web browser (read-only)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    serve.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
+    serve.set_defaults(func=cmd_serve)
+    reindex = commands.add_parser("reindex", help="build the reader's list and search index for stories stored before it")
+    reindex.add_argument("--all", action="store_true", help="rebuild every entry, not only the missing or outdated ones")
+    reindex.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a setting, as for scrapy crawl")
+    reindex.set_defaults(func=cmd_reindex)
     return parser
 
 
@@ -426,6 +437,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.html:
         Path(args.html).write_text(html_report(runs), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from crawler.ops.reader.serve import serve  # the web stack only when serving
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    store = _open(_settings(args.set))
+    if store is None:
+        return 2
+    try:
+        return serve(store, args.host, args.port)
+    finally:
+        store.close()
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    written = _from_store(args, lambda store: (store.reindex(everything=args.all), store.catalog_size()))
+    if written is None:
+        return 2
+    count, (stories, current) = written
+    print(f"indexed {count} stories; {current} of {stories} stored stories are in the reader's index")
     return 0
 
 

@@ -127,7 +127,7 @@ def articles_per_day(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return days
 
 
-def _svg_lines(
+def svg_lines(
     series: Mapping[str, Sequence[float | None]], labels: list[str], *, height: int = 180, percent: bool = False
 ) -> str:
     width, left, bottom = max(320, 40 * len(labels) + 60), 44, 24
@@ -168,7 +168,7 @@ def html_report(runs: list[dict[str, Any]]) -> str:
     daily = {outlet: [per_day[outlet].get(day, 0.0) for day in days] for outlet in sorted(per_day)}
     sections = [
         "<h2>New stories per outlet per day (Beijing time)</h2>",
-        _svg_lines(daily, [d[5:] for d in days]) if days else "<p>no runs yet</p>",
+        svg_lines(daily, [d[5:] for d in days]) if days else "<p>no runs yet</p>",
         "<h2>Field coverage by run</h2>",
     ]
     outlets = sorted({key for run in chronological for key in (run.get("sites") or {})})
@@ -176,7 +176,7 @@ def html_report(runs: list[dict[str, Any]]) -> str:
         mine = [run for run in chronological if outlet in (run.get("sites") or {})]
         labels = [(_when(r) or datetime.min).astimezone(BEIJING).strftime("%m-%d %H:%M") for r in mine]
         series = {field: [coverage(r["sites"][outlet], field) for r in mine] for field in COVERAGE_SHOWN}
-        sections.append(f"<h3>{html.escape(outlet)}</h3>{_svg_lines(series, labels, percent=True)}")
+        sections.append(f"<h3>{html.escape(outlet)}</h3>{svg_lines(series, labels, percent=True)}")
     table = rows(runs)
     header = "".join(f"<th>{html.escape(c)}</th>" for c in (table[0] if table else {}))
     body = "".join(

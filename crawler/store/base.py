@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
 
+    from crawler.store.catalog import Cursor, Filters, QueryWord
+
 
 class StoreUnavailable(Exception):
     """The store cannot be reached or used; the message says which and why (never with credentials)."""
@@ -150,6 +152,29 @@ class Store(ABC):
     @abstractmethod
     def set_story_fields(self, key: str, fields: dict[str, Any]) -> None:
         """Set derived fields (`cluster`, `translations`) on a stored story, counting a write in `_v`."""
+
+    # -- the catalog (crawler.store.catalog): one entry and the search terms per story, kept by every
+    # write, for the reader ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def catalog_page(
+        self, filters: Filters, words: list[QueryWord], after: Cursor | None, limit: int
+    ) -> tuple[list[dict[str, Any]], Cursor | None]:
+        """Catalog entries newest first (`at`, then key, descending), strictly after `after`, that pass
+        `filters` and contain every query word (none: every story), with the cursor of the next
+        page (None at the end). Keyset paging: the cost does not grow with the page number."""
+
+    @abstractmethod
+    def catalog_entries(self, keys: list[str]) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def catalog_size(self) -> tuple[int, int]:
+        """(stories, stories with a current catalog entry): `reindex` closes the gap."""
+
+    @abstractmethod
+    def reindex(self, everything: bool = False) -> int:
+        """Build the catalog entries missing or older than CATALOG_VERSION (all of them with
+        `everything`); return how many were written."""
 
     @abstractmethod
     def save_run(self, run: dict[str, Any]) -> None:

@@ -19,15 +19,18 @@ came (its writer died, or the server went away in between) is freed after CLAIM_
 from __future__ import annotations
 
 import contextlib
+import re
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pymongo
-from pymongo import InsertOne
+from pymongo import InsertOne, ReplaceOne
 from pymongo.errors import BulkWriteError, ConfigurationError, DuplicateKeyError, PyMongoError
 from pymongo.write_concern import WriteConcern
 
+from crawler.store import catalog
 from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
 from crawler.store.documents import (
     DOCUMENT_BUDGET,
@@ -47,12 +50,28 @@ if TYPE_CHECKING:
 
     from pymongo.collection import Collection
 
+    from crawler.store.catalog import Cursor, Filters, QueryWord
+
 DUPLICATE_KEY = 11000
+# A search reads candidates (stories holding every term) a page's worth at a time; a query whose
+# phrase rarely holds stops after this many batches with a cursor to go on from.
+SEARCH_MAX_BATCHES = 20
 MAX_CONFLICT_RETRIES = 8
 CLAIM_TIMEOUT = timedelta(seconds=10)
 # Waits between conflict retries (seconds, doubled each time): long enough in total for a claim
 # left by a writer that died to time out.
 CONFLICT_BACKOFF = 0.05
+
+
+@dataclass
+class _Batch:
+    """What one write call learns as it goes."""
+
+    report: WriteReport
+    changed_hashes: dict[str, str] = field(default_factory=dict)
+    """Keys inserted or updated -> their content hash (exact copies are linked by it)."""
+    touched: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Keys whose catalog entry may have changed -> their document as written."""
 
 
 class MongoStore(Store):
@@ -79,6 +98,8 @@ class MongoStore(Store):
             "claims": f"{collection}_claims",
             "history": f"{collection}_history",
             "links": f"{collection}_links",
+            "catalog": f"{collection}_catalog",
+            "terms": f"{collection}_terms",
         }
         self.server_timeout_ms = server_timeout_ms
         self.client: pymongo.MongoClient[dict[str, Any]] | None = None
@@ -116,6 +137,13 @@ class MongoStore(Store):
             links.create_index("published_at", name="published_at")
             links.create_index("cluster", name="cluster")
             self._collection("runs").create_index("started_at", name="started_at")
+            entries = self._collection("catalog")
+            entries.create_index([("at", pymongo.DESCENDING), ("_id", pymongo.DESCENDING)], name="at")
+            entries.create_index(
+                [("site", pymongo.ASCENDING), ("at", pymongo.DESCENDING), ("_id", pymongo.DESCENDING)], name="site_at"
+            )
+            self._collection("terms").create_index("terms", name="terms")
+            self._collection("terms").create_index([("at", pymongo.DESCENDING), ("_id", pymongo.DESCENDING)], name="at")
         except (PyMongoError, ConfigurationError) as error:
             if self.client is not None:
                 self.client.close()
@@ -138,22 +166,23 @@ class MongoStore(Store):
             return report
         by_key = {item["key"]: item for item in items}
         articles = self._collection("articles")
-        changed_hashes: dict[str, str] = {}
-        existing = self._insert_new(articles, by_key, now, report, changed_hashes)
+        batch = _Batch(report)
+        existing = self._insert_new(articles, by_key, now, batch)
         pending = existing
         for attempt in range(MAX_CONFLICT_RETRIES):
             if not pending:
                 break
             if attempt:
                 time.sleep(CONFLICT_BACKOFF * 2 ** (attempt - 1))
-            pending = self._update_existing(articles, {k: by_key[k] for k in pending}, now, report, changed_hashes)
+            pending = self._update_existing(articles, {k: by_key[k] for k in pending}, now, batch)
         if pending:
             raise StoreUnavailable(f"{len(pending)} stories kept changing under concurrent writers: {sorted(pending)[:5]}")
         # A refused story is not stored: its URL is not remembered, so a later run fetches it again.
         refused = {item["key"] for item, _ in report.refused}
         self._remember_urls([item for item in items if item["key"] not in refused], now)
-        self._link_duplicates(articles, changed_hashes)
-        report.changed.extend(changed_hashes)
+        self._link_duplicates(articles, batch.changed_hashes)
+        self._catalog_put(list(batch.touched.values()))
+        report.changed.extend(batch.changed_hashes)
         return report
 
     def _insert_new(
@@ -161,8 +190,7 @@ class MongoStore(Store):
         articles: Collection[dict[str, Any]],
         by_key: dict[str, dict[str, Any]],
         now: datetime,
-        report: WriteReport,
-        changed_hashes: dict[str, str],
+        batch: _Batch,
     ) -> set[str]:
         """Insert every story as new; return the keys that already existed."""
         keys, documents = [], []
@@ -171,7 +199,7 @@ class MongoStore(Store):
             try:
                 fit_budget(document, self.document_budget)  # a new story has no history to move
             except DocumentTooLarge as error:
-                report.refuse(item, str(error))
+                batch.report.refuse(item, str(error))
                 continue
             keys.append(key)
             documents.append(document)
@@ -187,8 +215,9 @@ class MongoStore(Store):
             existing = {keys[e["index"]] for e in errors}
         for key, doc in zip(keys, documents, strict=True):
             if key not in existing:
-                report.add(by_key[key]["site"], "inserted")
-                changed_hashes[key] = doc["content_hash"]
+                batch.report.add(by_key[key]["site"], "inserted")
+                batch.changed_hashes[key] = doc["content_hash"]
+                batch.touched[key] = doc
         return existing
 
     def _update_existing(
@@ -196,8 +225,7 @@ class MongoStore(Store):
         articles: Collection[dict[str, Any]],
         by_key: dict[str, dict[str, Any]],
         now: datetime,
-        report: WriteReport,
-        changed_hashes: dict[str, str],
+        batch: _Batch,
     ) -> set[str]:
         """Apply the merge rules to stored stories; return the keys that lost a race (retry them).
 
@@ -214,7 +242,7 @@ class MongoStore(Store):
             try:
                 history = fit_budget(doc, self.document_budget)
             except DocumentTooLarge as error:
-                report.refuse(item, str(error))
+                batch.report.refuse(item, str(error))
                 continue
             if history:
                 self._keep_history(history)
@@ -250,9 +278,12 @@ class MongoStore(Store):
                     continue
                 self._collection("claims").delete_one({"_id": f"{key}:{stored.get('_v')}"})
             if outcome in ("inserted", "updated"):
-                changed_hashes[key] = doc["content_hash"]
-            report.add(item["site"], outcome)
-        report.conflicts += len(lost)
+                batch.changed_hashes[key] = doc["content_hash"]
+            # The catalog holds nothing an unchanged fetch changes, unless it brings a story back.
+            if outcome not in ("unchanged", "stale") or stored is None or stored.get("removed_at"):
+                batch.touched[key] = doc
+            batch.report.add(item["site"], outcome)
+        batch.report.conflicts += len(lost)
         return lost
 
     def _keep_history(self, records: list[dict[str, Any]]) -> None:
@@ -370,6 +401,7 @@ class MongoStore(Store):
                         },
                     ).matched_count
                 ):
+                    self._collection("catalog").update_one({"_id": stored["_id"]}, {"$set": {"removed": True}})
                     report.add(removal["site"], "removed")
                     break
                 report.conflicts += 1
@@ -399,10 +431,13 @@ class MongoStore(Store):
 
     def put_document(self, doc: dict[str, Any]) -> None:
         self._collection("articles").replace_one({"_id": doc["_id"]}, doc, upsert=True)
+        self._catalog_put([doc])
 
     def delete_document(self, key: str) -> None:
         self._collection("articles").delete_one({"_id": key})
         self._collection("links").delete_one({"_id": key})
+        self._collection("catalog").delete_one({"_id": key})
+        self._collection("terms").delete_one({"_id": key})
 
     def relink(self, old_key: str, new_key: str) -> None:
         self._collection("urls").update_many({"key": old_key}, {"$set": {"key": new_key}})
@@ -467,6 +502,99 @@ class MongoStore(Store):
 
     def set_story_fields(self, key: str, fields: dict[str, Any]) -> None:
         self._collection("articles").update_one({"_id": key}, {"$set": fields, "$inc": {"_v": 1}})
+        if derived := catalog.derived_fields(fields):
+            self._collection("catalog").update_one({"_id": key}, {"$set": derived})
+
+    # -- the catalog ------------------------------------------------------------------------------
+
+    def _catalog_put(self, docs: list[dict[str, Any]]) -> None:
+        """Entries for these stories, and their terms where the text can have changed. One read and
+        at most two bulk writes per batch."""
+        if not docs:
+            return
+        entries = [catalog.entry(doc) for doc in docs]
+        stored = self._collection("catalog").find({"_id": {"$in": [e["_id"] for e in entries]}}, {"search_hash": 1})
+        hashes = {row["_id"]: row.get("search_hash") for row in stored}
+        self._collection("catalog").bulk_write([ReplaceOne({"_id": e["_id"]}, e, upsert=True) for e in entries], ordered=False)
+        retokenised = [
+            ReplaceOne({"_id": doc["_id"]}, {"_id": doc["_id"], "at": e["at"], "terms": catalog.terms(doc)}, upsert=True)
+            for doc, e in zip(docs, entries, strict=True)
+            if hashes.get(e["_id"]) != e["search_hash"]
+        ]
+        if retokenised:
+            self._collection("terms").bulk_write(retokenised, ordered=False)
+
+    def catalog_page(
+        self, filters: Filters, words: list[QueryWord], after: Cursor | None, limit: int
+    ) -> tuple[list[dict[str, Any]], Cursor | None]:
+        order = [("at", pymongo.DESCENDING), ("_id", pymongo.DESCENDING)]
+        if not words:
+            query = _and(_catalog_query(filters), _keyset(after))
+            listed = list(self._collection("catalog").find(query).sort(order).limit(limit))
+            return listed, catalog.Cursor.after(listed[-1]) if len(listed) == limit else None
+        # Terms first (the multikey index), newest first; then the filters and the phrase check on
+        # those candidates, a batch at a time, until the page is full.
+        start, end = filters.bounds()
+        at: dict[str, str] = {**({"$gte": start} if start else {}), **({"$lt": end} if end else {})}
+        exact = sorted({term for word in words if not word.prefix for term in word.terms})
+        clauses: list[dict[str, Any]] = [{"terms": {"$all": exact}}] if exact else []
+        clauses += [{"terms": {"$regex": "^" + re.escape(word.terms[0])}} for word in words if word.prefix]
+        base = _and(*clauses, {"at": at} if at else {})
+        phrase_check = any(len(word.terms) > 1 for word in words)
+        page: list[dict[str, Any]] = []
+        cursor = after
+        for _ in range(SEARCH_MAX_BATCHES):
+            batch = list(self._collection("terms").find(_and(base, _keyset(cursor)), {"at": 1}).sort(order).limit(limit * 2))
+            if not batch:
+                return page, None
+            keys = [row["_id"] for row in batch]
+            entries = {e["_id"]: e for e in self._collection("catalog").find({"_id": {"$in": keys}})}
+            texts = (
+                {doc["_id"]: catalog.searchable(doc) for doc in self._collection("articles").find({"_id": {"$in": keys}})}
+                if phrase_check
+                else {}
+            )
+            for row in batch:
+                cursor = catalog.Cursor(row["at"], row["_id"])
+                found = entries.get(row["_id"])
+                if found is None or not filters.accepts(found):
+                    continue
+                if phrase_check and not catalog.contains(texts.get(row["_id"], ""), words):
+                    continue
+                page.append(found)
+                if len(page) == limit:
+                    return page, cursor
+            if len(batch) < limit * 2:
+                return page, None
+        return page, cursor
+
+    def catalog_entries(self, keys: list[str]) -> list[dict[str, Any]]:
+        return list(self._collection("catalog").find({"_id": {"$in": keys}})) if keys else []
+
+    def catalog_size(self) -> tuple[int, int]:
+        stories = self._collection("articles").count_documents({})
+        current = self._collection("catalog").count_documents({"v": catalog.CATALOG_VERSION})
+        return stories, current
+
+    def reindex(self, everything: bool = False) -> int:
+        current = (
+            set()
+            if everything
+            else {row["_id"] for row in self._collection("catalog").find({"v": catalog.CATALOG_VERSION}, {"_id": 1})}
+        )
+        if everything:
+            self._collection("catalog").update_many({}, {"$set": {"search_hash": ""}})
+        written = 0
+        batch: list[dict[str, Any]] = []
+        for doc in self._collection("articles").find().sort("_id", pymongo.ASCENDING):
+            if doc["_id"] in current:
+                continue
+            batch.append(doc)
+            if len(batch) == 500:
+                self._catalog_put(batch)
+                written, batch = written + len(batch), []
+        self._catalog_put(batch)
+        return written + len(batch)
 
     # -- runs -------------------------------------------------------------------------------------
 
@@ -478,6 +606,39 @@ class MongoStore(Store):
 
     def recent_runs(self, limit: int) -> list[dict[str, Any]]:
         return list(self._collection("runs").find().sort("started_at", pymongo.DESCENDING).limit(limit))
+
+
+def _and(*clauses: dict[str, Any]) -> dict[str, Any]:
+    kept = [c for c in clauses if c]
+    return kept[0] if len(kept) == 1 else {"$and": kept} if kept else {}
+
+
+def _keyset(after: Cursor | None) -> dict[str, Any]:
+    if after is None:
+        return {}
+    return {"$or": [{"at": {"$lt": after.at}}, {"at": after.at, "_id": {"$lt": after.key}}]}
+
+
+def _catalog_query(filters: Filters) -> dict[str, Any]:
+    query: dict[str, Any] = {}
+    if filters.site:
+        query["site"] = filters.site
+    if filters.lang:
+        query["langs"] = filters.lang
+    if filters.section:
+        query["section"] = filters.section
+    start, end = filters.bounds()
+    if start or end:
+        query["at"] = {**({"$gte": start} if start else {}), **({"$lt": end} if end else {})}
+    if filters.has_revisions:
+        query["revisions"] = {"$gt": 0}
+    if filters.removed:
+        query["removed"] = True
+    if filters.min_cluster > 1:
+        query["cluster_size"] = {"$gte": filters.min_cluster}
+    if filters.has_translation:
+        query["translations"] = {"$gt": 0}
+    return query
 
 
 def _already_there(collection: Collection[dict[str, Any]], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.store import catalog
 from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
 from crawler.store.documents import (
     DOCUMENT_BUDGET,
@@ -28,6 +29,8 @@ from crawler.store.documents import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from crawler.store.catalog import Cursor, Filters, QueryWord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -70,6 +73,24 @@ CREATE TABLE IF NOT EXISTS link_terms (
     PRIMARY KEY (term, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS link_terms_key ON link_terms (key);
+CREATE TABLE IF NOT EXISTS catalog (
+    rowid INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    v INTEGER NOT NULL,
+    site TEXT,
+    at TEXT NOT NULL,
+    langs TEXT NOT NULL,
+    section TEXT NOT NULL,
+    revisions INTEGER NOT NULL,
+    removed INTEGER NOT NULL,
+    cluster_size INTEGER NOT NULL,
+    translations INTEGER NOT NULL,
+    search_hash TEXT NOT NULL,
+    entry TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS catalog_at ON catalog (at DESC, key DESC);
+CREATE INDEX IF NOT EXISTS catalog_site_at ON catalog (site, at DESC, key DESC);
+CREATE VIRTUAL TABLE IF NOT EXISTS catalog_text USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY,
     started_at TEXT,
@@ -146,6 +167,41 @@ class EmbeddedStore(Store):
         self.db.execute(
             "INSERT OR REPLACE INTO articles (id, canonical_url, site, published_at, content_hash, doc) VALUES (?, ?, ?, ?, ?, ?)",
             (doc["_id"], doc["canonical_url"], doc["site"], doc.get("published_at"), doc.get("content_hash"), _encode(doc)),
+        )
+        self._catalog_put(doc)
+
+    def _catalog_put(self, doc: dict[str, Any]) -> None:
+        """The story's catalog entry, and its search terms when its text can have changed."""
+        entry = catalog.entry(doc)
+        row = self.db.execute("SELECT rowid, search_hash FROM catalog WHERE key = ?", (doc["_id"],)).fetchone()
+        values = (
+            entry["v"],
+            entry["site"],
+            entry["at"],
+            "," + ",".join(entry["langs"]) + ",",
+            _encode(entry["section"]),
+            entry["revisions"],
+            int(entry["removed"]),
+            entry["cluster_size"],
+            entry["translations"],
+            entry["search_hash"],
+            _encode(entry),
+        )
+        columns = "v, site, at, langs, section, revisions, removed, cluster_size, translations, search_hash, entry"
+        if row is None:
+            rowid = self.db.execute(
+                f"INSERT INTO catalog (key, {columns}) VALUES (?, {', '.join('?' * len(values))})", (doc["_id"], *values)
+            ).lastrowid
+        else:
+            rowid = row[0]
+            assignments = ", ".join(f"{c} = ?" for c in columns.split(", "))
+            self.db.execute(f"UPDATE catalog SET {assignments} WHERE rowid = ?", (*values, rowid))
+            if row[1] == entry["search_hash"]:
+                return
+        # Also for a new row: a rowid can be reused after a deletion that left its terms behind.
+        self.db.execute("DELETE FROM catalog_text WHERE rowid = ?", (rowid,))
+        self.db.execute(
+            "INSERT INTO catalog_text (rowid, terms) VALUES (?, ?)", (rowid, " ".join(catalog.tokens(catalog.searchable(doc))))
         )
 
     def write(self, items: list[dict[str, Any]], now: datetime) -> WriteReport:
@@ -288,6 +344,8 @@ class EmbeddedStore(Store):
     def delete_document(self, key: str) -> None:
         with self.lock:
             self.db.execute("DELETE FROM articles WHERE id = ?", (key,))
+            self.db.execute("DELETE FROM catalog_text WHERE rowid IN (SELECT rowid FROM catalog WHERE key = ?)", (key,))
+            self.db.execute("DELETE FROM catalog WHERE key = ?", (key,))
             self.db.execute("DELETE FROM link_index WHERE id = ?", (key,))
             self.db.execute("DELETE FROM link_terms WHERE key = ?", (key,))
 
@@ -405,6 +463,72 @@ class EmbeddedStore(Store):
             doc["_v"] = int(doc.get("_v", 0)) + 1
             self._save(doc)
 
+    # -- the catalog ------------------------------------------------------------------------------
+
+    def catalog_page(
+        self, filters: Filters, words: list[QueryWord], after: Cursor | None, limit: int
+    ) -> tuple[list[dict[str, Any]], Cursor | None]:
+        where, parameters = _catalog_where(filters)
+        if after is not None:
+            where.append("(c.at < ? OR (c.at = ? AND c.key < ?))")
+            parameters += [after.at, after.at, after.key]
+        source = "catalog c"
+        if words:
+            source = "catalog_text t JOIN catalog c ON c.rowid = t.rowid"
+            where.append("catalog_text MATCH ?")
+            parameters.append(catalog.fts_query(words))
+        sql = f"SELECT c.entry FROM {source} WHERE {' AND '.join(where) or '1'} ORDER BY c.at DESC, c.key DESC LIMIT ?"
+        with self.read_lock:
+            rows = (self.reader or self.db).execute(sql, [*parameters, limit]).fetchall()
+        entries = [json.loads(entry) for (entry,) in rows]
+        return entries, catalog.Cursor.after(entries[-1]) if len(entries) == limit else None
+
+    def catalog_entries(self, keys: list[str]) -> list[dict[str, Any]]:
+        if not keys:
+            return []
+        marks = ", ".join("?" * len(keys))
+        with self.read_lock:
+            rows = (self.reader or self.db).execute(f"SELECT entry FROM catalog WHERE key IN ({marks})", keys).fetchall()
+        return [json.loads(entry) for (entry,) in rows]
+
+    def catalog_size(self) -> tuple[int, int]:
+        with self.read_lock:
+            db = self.reader or self.db
+            stories = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            current = db.execute(
+                "SELECT count(*) FROM catalog c JOIN articles a ON a.id = c.key WHERE c.v = ?", (catalog.CATALOG_VERSION,)
+            ).fetchone()[0]
+        return int(stories), int(current)
+
+    def reindex(self, everything: bool = False) -> int:
+        with self.lock:
+            if everything:
+                keys = [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY id")]
+            else:
+                keys = [
+                    row[0]
+                    for row in self.db.execute(
+                        "SELECT a.id FROM articles a LEFT JOIN catalog c ON c.key = a.id WHERE c.v IS NULL OR c.v != ? ORDER BY a.id",
+                        (catalog.CATALOG_VERSION,),
+                    )
+                ]
+            for start in range(0, len(keys), 500):
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    for key in keys[start : start + 500]:
+                        doc = self._load(key)
+                        if doc is None:
+                            continue
+                        if everything:  # the terms too, not only the entry
+                            self.db.execute("UPDATE catalog SET search_hash = '' WHERE key = ?", (key,))
+                        self._catalog_put(doc)
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise
+        return len(keys)
+
     def save_run(self, run: dict[str, Any]) -> None:
         with self.lock:
             started = run.get("started_at")
@@ -423,3 +547,34 @@ class EmbeddedStore(Store):
         with self.lock:
             rows = self.db.execute("SELECT doc FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)).fetchall()
         return [json.loads(doc) for (doc,) in rows]
+
+
+def _catalog_where(filters: Filters) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    parameters: list[Any] = []
+    if filters.site:
+        where.append("c.site = ?")
+        parameters.append(filters.site)
+    if filters.lang:
+        where.append("instr(c.langs, ?) > 0")
+        parameters.append(f",{filters.lang},")
+    if filters.section:
+        where.append("EXISTS (SELECT 1 FROM json_each(c.section) WHERE value = ?)")
+        parameters.append(filters.section)
+    start, end = filters.bounds()
+    if start:
+        where.append("c.at >= ?")
+        parameters.append(start)
+    if end:
+        where.append("c.at < ?")
+        parameters.append(end)
+    if filters.has_revisions:
+        where.append("c.revisions > 0")
+    if filters.removed:
+        where.append("c.removed = 1")
+    if filters.min_cluster > 1:
+        where.append("c.cluster_size >= ?")
+        parameters.append(filters.min_cluster)
+    if filters.has_translation:
+        where.append("c.translations > 0")
+    return where, parameters
