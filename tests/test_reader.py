@@ -165,6 +165,18 @@ def test_the_story_page_shows_languages_credits_urls_and_the_revision_diff(reade
     assert "410" in removed.cssselect("#removed")[0].text_content()
 
 
+def test_a_story_stored_with_few_fields_still_renders(store: Store) -> None:
+    store.put_document({"_id": "k-old", "key": "k-old", "site": "xinhua", "url": "http://www.news.cn/x.htm",
+                        "canonical_url": "http://www.news.cn/x.htm", "title": {"zh": "旧文"}, "cluster": {"id": "c", "size": 2}})  # fmt: skip
+    store.put_document({"_id": "k-bare", "site": "xinhua", "canonical_url": "http://www.news.cn/y.htm"})
+    with TestClient(create_app(store)) as client:
+        for key in ("k-old", "k-bare"):
+            assert client.get(f"/stories/{key}").status_code == 200
+            assert client.get(f"/api/stories/{key}").status_code == 200
+        listed = client.get("/api/stories").json()["stories"]
+        assert {s["key"] for s in listed} == {"k-old", "k-bare"}
+
+
 def test_the_runs_page_draws_health_per_outlet(reader: tuple[TestClient, dict[str, str]]) -> None:
     client, _ = reader
     page = elements(client.get("/runs").text)

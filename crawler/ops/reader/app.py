@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import jinja2
-from markupsafe import Markup
 from pymongo.errors import PyMongoError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -84,7 +83,8 @@ def _templates() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,  # every stored string is escaped, in every template, whatever its name
-        undefined=jinja2.StrictUndefined,
+        # Stored documents span years of field changes: a field an older story lacks renders empty.
+        undefined=jinja2.ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -218,19 +218,17 @@ class Reader:
         per_day = report.articles_per_day(chronological)
         days = sorted({day for outlet in per_day.values() for day in outlet})
         daily = {o: [per_day[o].get(d, 0.0) for d in days] for o in sorted(per_day) if site in (None, o)}
-        charts = (
-            [("New stories per outlet per day (Beijing time)", Markup(report.svg_lines(daily, [d[5:] for d in days])))]
-            if days
-            else []
-        )
+        # svg_lines escapes every label it prints (crawler.ops.report): the template inserts it as is.
+        charts = [("New stories per outlet per day (Beijing time)", report.svg_lines(daily, [d[5:] for d in days]))]
+        if not days:
+            charts = []
         for outlet in sorted({k for r in chronological for k in (r.get("sites") or {})}):
             if site not in (None, outlet):
                 continue
             mine = [r for r in chronological if outlet in (r.get("sites") or {})]
             labels = [story.beijing(r.get("started_at"))[5:] for r in mine]
             series = {f: [report.coverage(r["sites"][outlet], f) for r in mine] for f in report.COVERAGE_SHOWN}
-            # svg_lines escapes every label it prints (crawler.ops.report).
-            charts.append((f"Field coverage by run: {outlet}", Markup(report.svg_lines(series, labels, percent=True))))
+            charts.append((f"Field coverage by run: {outlet}", report.svg_lines(series, labels, percent=True)))
         return self.html("runs.html", rows=_run_rows(runs, site), causes=report.causes(runs), charts=charts,
                          summary=_run_summary(runs, site), site=site)  # fmt: skip
 
