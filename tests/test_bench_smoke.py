@@ -72,3 +72,16 @@ def test_store_bench_compares_the_store_with_insert_many(mongo_server: MongoServ
             rf"^{store} \+ links\s+\d+ items/s .* links add -?\d+\.\d\d ms per item \(\d+ clustered\)", out, re.MULTILINE
         ), out
     assert re.search(r"^  ratio per run \(raw and store alternated\): \d+\.\d\d, \d+\.\d\d, \d+\.\d\d$", out, re.MULTILINE), out
+
+
+def test_reader_bench_times_pages_and_searches_on_both_stores(mongo_server: MongoServer) -> None:
+    out = run_bench(
+        "bench.reader_bench", "--stories", "300", "--samples", "2", env={"HEADLINES_TEST_MONGO_URI": mongo_server.uri}
+    )
+    assert (
+        len(re.findall(r"^\S.*: 300 stories written in \d+\.\d s \(\d+ stories/s, catalog included\)$", out, re.MULTILINE)) == 2
+    ), out
+    for case in ("story page", "list, deep page", "search, rare word", "search, traditional", "search, phrase"):
+        assert len(re.findall(rf"^  {case}\s+\d+\.\dms\s+\d+\.\dms", out, re.MULTILINE)) == 2, out
+    # The rare word is in story 0 only, found in either script on both stores.
+    assert len(re.findall(r"^  search, (rare word|traditional)\s+\S+\s+\S+\s+1$", out, re.MULTILINE)) == 4, out

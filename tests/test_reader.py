@@ -87,6 +87,13 @@ def test_the_stories_page_lists_the_latest_first_with_badges(reader: tuple[TestC
     assert [row.get("data-site") for row in filtered] == ["people"]
     assert len(elements(client.get("/", params={"removed": "1"}).text).cssselect("tr.story")) == 1
     assert len(elements(client.get("/", params={"revisions": "1"}).text).cssselect("tr.story")) == 1
+    # Paging keeps the filters, and leads back to the newest.
+    first = elements(client.get("/", params={"limit": "3", "lang": "zh"}).text)
+    assert first.cssselect("#first-page") == []
+    second = elements(client.get(first.cssselect("#next-page")[0].get("href")).text)
+    assert [row.get("data-site") for row in second.cssselect("tr.story")] == ["chinanews"]
+    assert second.cssselect("#next-page") == []
+    assert second.cssselect("#first-page")[0].get("href") == "?limit=3&lang=zh"
 
 
 def test_the_api_pages_by_cursor_and_says_what_it_refuses(reader: tuple[TestClient, dict[str, str]]) -> None:

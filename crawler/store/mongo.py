@@ -19,6 +19,7 @@ came (its writer died, or the server went away in between) is freed after CLAIM_
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -26,8 +27,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pymongo
-from pymongo import InsertOne, ReplaceOne
-from pymongo.errors import BulkWriteError, ConfigurationError, DuplicateKeyError, PyMongoError
+from pymongo import InsertOne
+from pymongo.errors import BulkWriteError, ConfigurationError, DuplicateKeyError, OperationFailure, PyMongoError
 from pymongo.write_concern import WriteConcern
 
 from crawler.store import catalog
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 
     from crawler.store.catalog import Cursor, Filters, QueryWord
 
+logger = logging.getLogger(__name__)
+
 DUPLICATE_KEY = 11000
 # A search reads candidates (stories holding every term) a page's worth at a time; a query whose
 # phrase rarely holds stops after this many batches with a cursor to go on from.
@@ -72,6 +75,8 @@ class _Batch:
     """Keys inserted or updated -> their content hash (exact copies are linked by it)."""
     touched: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Keys whose catalog entry may have changed -> their document as written."""
+    inserted: set[str] = field(default_factory=set)
+    """Keys inserted as new stories by this call."""
 
 
 class MongoStore(Store):
@@ -142,7 +147,10 @@ class MongoStore(Store):
             entries.create_index(
                 [("site", pymongo.ASCENDING), ("at", pymongo.DESCENDING), ("_id", pymongo.DESCENDING)], name="site_at"
             )
-            self._collection("terms").create_index("terms", name="terms")
+            # FerretDB 1.x indexes an array as one value (PostgreSQL then refuses a story's terms as
+            # too large for a btree row) and never uses it for element matches: only MongoDB gets it.
+            if "ferretdbVersion" not in self.client.admin.command("buildInfo"):
+                self._collection("terms").create_index("terms", name="terms")
             self._collection("terms").create_index([("at", pymongo.DESCENDING), ("_id", pymongo.DESCENDING)], name="at")
         except (PyMongoError, ConfigurationError) as error:
             if self.client is not None:
@@ -181,7 +189,12 @@ class MongoStore(Store):
         refused = {item["key"] for item, _ in report.refused}
         self._remember_urls([item for item in items if item["key"] not in refused], now)
         self._link_duplicates(articles, batch.changed_hashes)
-        self._catalog_put(list(batch.touched.values()))
+        try:
+            self._catalog_put(list(batch.touched.values()), batch.inserted)
+        except OperationFailure as error:
+            # Derived data never costs a stored story: the reader shows the gap, `reindex` closes it.
+            logger.warning("the reader's index was not updated for %d stories (%s): run `python -m crawler reindex`",
+                           len(batch.touched), str(error)[:200])  # fmt: skip
         report.changed.extend(batch.changed_hashes)
         return report
 
@@ -218,6 +231,7 @@ class MongoStore(Store):
                 batch.report.add(by_key[key]["site"], "inserted")
                 batch.changed_hashes[key] = doc["content_hash"]
                 batch.touched[key] = doc
+                batch.inserted.add(key)
         return existing
 
     def _update_existing(
@@ -507,22 +521,31 @@ class MongoStore(Store):
 
     # -- the catalog ------------------------------------------------------------------------------
 
-    def _catalog_put(self, docs: list[dict[str, Any]]) -> None:
-        """Entries for these stories, and their terms where the text can have changed. One read and
-        at most two bulk writes per batch."""
-        if not docs:
-            return
-        entries = [catalog.entry(doc) for doc in docs]
-        stored = self._collection("catalog").find({"_id": {"$in": [e["_id"] for e in entries]}}, {"search_hash": 1})
-        hashes = {row["_id"]: row.get("search_hash") for row in stored}
-        self._collection("catalog").bulk_write([ReplaceOne({"_id": e["_id"]}, e, upsert=True) for e in entries], ordered=False)
-        retokenised = [
-            ReplaceOne({"_id": doc["_id"]}, {"_id": doc["_id"], "at": e["at"], "terms": catalog.terms(doc)}, upsert=True)
-            for doc, e in zip(docs, entries, strict=True)
-            if hashes.get(e["_id"]) != e["search_hash"]
-        ]
-        if retokenised:
-            self._collection("terms").bulk_write(retokenised, ordered=False)
+    def _catalog_put(self, docs: list[dict[str, Any]], new: set[str] | frozenset[str] = frozenset()) -> None:
+        """Entries for these stories, and their terms where the text can have changed.
+
+        Stories just inserted (`new`) are inserted in bulk; the others are read and replaced one by
+        one, by `_id`: a server that evaluates `$in` by scanning (FerretDB 1.x) would otherwise
+        scan the whole catalog per batch, and an upsert per story costs it a scan too."""
+        entries = {doc["_id"]: catalog.entry(doc) for doc in docs}
+        fresh = [doc for doc in docs if doc["_id"] in new]
+        if fresh:
+            try:
+                self._collection("catalog").insert_many([entries[doc["_id"]] for doc in fresh], ordered=False)
+                self._collection("terms").insert_many([_terms(doc, entries[doc["_id"]]) for doc in fresh], ordered=False)
+            except BulkWriteError as error:  # entries left by a run that died in between: replaced below
+                if any(e.get("code") != DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
+                    raise
+                fresh = []
+        done = {doc["_id"] for doc in fresh}
+        for doc in docs:
+            if doc["_id"] in done:
+                continue
+            entry = entries[doc["_id"]]
+            stored = self._collection("catalog").find_one({"_id": doc["_id"]}, {"search_hash": 1})
+            self._collection("catalog").replace_one({"_id": doc["_id"]}, entry, upsert=True)
+            if stored is None or stored.get("search_hash") != entry["search_hash"]:
+                self._collection("terms").replace_one({"_id": doc["_id"]}, _terms(doc, entry), upsert=True)
 
     def catalog_page(
         self, filters: Filters, words: list[QueryWord], after: Cursor | None, limit: int
@@ -569,7 +592,10 @@ class MongoStore(Store):
         return page, cursor
 
     def catalog_entries(self, keys: list[str]) -> list[dict[str, Any]]:
-        return list(self._collection("catalog").find({"_id": {"$in": keys}})) if keys else []
+        # One find per key: a story page asks for a few, and a server that evaluates `$in` by
+        # scanning (FerretDB 1.x) would read the whole catalog for them.
+        entries = self._collection("catalog")
+        return [entry for key in dict.fromkeys(keys) if (entry := entries.find_one({"_id": key})) is not None]
 
     def catalog_size(self) -> tuple[int, int]:
         stories = self._collection("articles").count_documents({})
@@ -606,6 +632,10 @@ class MongoStore(Store):
 
     def recent_runs(self, limit: int) -> list[dict[str, Any]]:
         return list(self._collection("runs").find().sort("started_at", pymongo.DESCENDING).limit(limit))
+
+
+def _terms(doc: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    return {"_id": doc["_id"], "at": entry["at"], "terms": catalog.terms(doc)}
 
 
 def _and(*clauses: dict[str, Any]) -> dict[str, Any]:

@@ -121,6 +121,7 @@ class Reader:
 
     def html(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("behind", self.behind)
+        context.setdefault("first_query", "")
         context.setdefault("store", self.store.describe())
         return HTMLResponse(self.templates.get_template(name).render(**context), status_code=status)
 
@@ -134,7 +135,7 @@ class Reader:
     def stories_page(self, request: Request) -> Response:
         chosen, entries, cursor = self._listing(request, need_query=False)
         return self.html("stories.html", chosen=chosen, entries=entries, next_url=_page_url(request, "/", cursor),
-                         params=request.query_params, searching=False)  # fmt: skip
+                         params=request.query_params, searching=False, first_query=urlencode(_kept(request)))  # fmt: skip
 
     def search_page(self, request: Request) -> Response:
         if not request.query_params.get("q", "").strip():
@@ -144,7 +145,8 @@ class Reader:
         chosen, entries, cursor = self._listing(request, need_query=True)
         downloads = {kind: f"/api/search?{urlencode({**_kept(request), 'format': kind})}" for kind in ("csv", "jsonl")}
         return self.html("stories.html", chosen=chosen, entries=entries, next_url=_page_url(request, "/search", cursor),
-                         params=request.query_params, searching=True, downloads=downloads)  # fmt: skip
+                         params=request.query_params, searching=True, downloads=downloads,
+                         first_query=urlencode(_kept(request)))  # fmt: skip
 
     def stories_api(self, request: Request) -> Response:
         _, entries, cursor = self._listing(request, need_query=False)
