@@ -4,6 +4,7 @@ stores; search in either Chinese script and in English; keyset paging; the filte
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from crawler.store import EmbeddedStore, MongoStore, Store
 from crawler.store import catalog as catalog_module
 from crawler.store.catalog import Cursor, Filters, fts_query, query_words, tokens
 from crawler.store.writing import write_items
+from tests.conftest import new_store
 from tests.test_links import story
 
 T0 = datetime(2025, 6, 4, 8, 0, tzinfo=UTC)
@@ -162,3 +164,19 @@ def test_linking_keeps_the_cluster_size_in_the_catalog(store: Store) -> None:
         Linker(store).link(write_items(store, [one], T0).changed)
     assert sorted(e["cluster_size"] for e in store.catalog_entries([wire["key"], copy["key"]])) == [2, 2]
     assert len(search(store, "", min_cluster=2)) == 2
+
+
+def test_a_catalog_write_that_fails_never_costs_a_story(
+    tmp_path: Path, request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> None:
+    """MongoDB only: the embedded store writes the entry in the story's own transaction."""
+    store = new_store("mongodb", tmp_path, request)
+    request.addfinalizer(store.close)
+    assert isinstance(store, MongoStore)
+    # A rule the entries break (two stories of one outlet), standing in for any server refusal.
+    store._collection("catalog").create_index("site", unique=True)
+    report = write_items(store, [item("xi", 0), item("wheat", 5)], T0)
+    assert sum(report.outcomes.values()) == 2
+    assert len(list(store.documents())) == 2
+    assert store.catalog_size() == (2, 1)
+    assert "run `python -m crawler reindex`" in caplog.text
