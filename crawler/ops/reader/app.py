@@ -157,12 +157,12 @@ class Reader:
         kind = request.query_params.get("format", "json")
         if kind not in ("json", "csv", "jsonl"):
             raise params.BadParameter(f"format: json, csv or jsonl, not {kind[:20]!r}")
-        chosen, entries, cursor = self._listing(request, need_query=True)
         if kind == "json":
+            chosen, entries, cursor = self._listing(request, need_query=True)
             return JSON({"query": chosen.query, "stories": [_entry_json(e) for e in entries],
                          "next": cursor.encode() if cursor else None,
                          "next_url": _page_url(request, "/api/search", cursor)})  # fmt: skip
-        every = self._every(chosen)
+        every = self._every(params.listing(request.query_params, need_query=True))
         body = _csv_lines(every) if kind == "csv" else (json.dumps(_entry_json(e), ensure_ascii=False) + "\n" for e in every)
         media = "text/csv; charset=utf-8" if kind == "csv" else "application/x-ndjson; charset=utf-8"
         disposition = f'attachment; filename="headlines-search.{kind}"'

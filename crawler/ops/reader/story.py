@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from crawler.store import Store
 
 MAX_MEMBERS = 50
-ROLE_ORDER = ("author", "reporter", "correspondent", "photographer", "translator", "editor", "chief_editor")
+# Who wrote it first, then who shot and translated it, then who edited it (crawler.items.ROLES).
+ROLE_ORDER = ("author", "reporter", "correspondent", "commentator", "photographer", "translator", "editor")
 
 
 def safe_href(url: Any) -> str | None:
