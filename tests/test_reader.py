@@ -239,7 +239,7 @@ def test_diffs_are_by_word_in_english_and_by_character_in_chinese() -> None:
 
 def test_serve_listens_on_loopback_unless_told_and_warns_when_told(tmp_path: Path) -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
-    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4") and not is_loopback("reader.example.org")
     # A port already taken: the warning for a non-loopback address, then one line that says why.
     import socket
 
@@ -270,3 +270,83 @@ def test_reindex_lists_stories_stored_before_the_reader(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120, env=subprocess_env(), cwd=tmp_path, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "indexed 2 stories; 2 of 2 stored stories are in the reader's index"
+
+
+def test_story_view_parts_on_odd_values() -> None:
+    from crawler.ops.reader import story as view
+
+    assert view.safe_href(None) is None
+    assert view.safe_href("http://[::1") is None  # not a URL at all
+    assert view.safe_href(" JavaScript:alert(1)") is None
+    assert view.safe_href("https://www.news.cn/a.htm") == "https://www.news.cn/a.htm"
+    assert view.beijing("printed, not a time") == "printed, not a time"
+    assert view.beijing(None) == ""
+    assert view.beijing(datetime(2025, 6, 4, 8, 0)) == "2025-06-04 08:00"  # no zone: shown as stored
+    assert view.beijing(datetime(2025, 6, 4, 0, 0, tzinfo=UTC)) == "2025-06-04 08:00"
+    doc: dict[str, Any] = {
+        "_id": "k", "languages": ["zh-Hans", "en"], "title": {"zh": "习近平会见", "en": "Xi meets"},
+        "body": {"zh": ["第一段。"], "en": ["First."]},
+        "variants": {"zh-Hant": {"title": {"zh": "習近平會見"}, "body": {"zh": ["第一段。"]}, "url": "javascript:x"}},
+        "canonical_url": "https://a/1", "url": "https://a/1", "page_urls": ["https://a/1", "https://a/1?page=2"],
+        "fetched_urls": ["http://big5/a/1"], "redirected_from": ["https://old/1"],
+        "revisions": [
+            {"revision": 1, "replaced_at": "2025-06-04T09:00:00+00:00", "changed": ["title", "bylines"], "previous": None,
+             "previous_moved": True},
+            {"revision": 2, "replaced_at": "2025-06-04T10:00:00+00:00", "changed": ["body"],
+             "previous": {"title": {"zh": "习近平会见卢卡申科"}, "body": {"zh": ["第一段。"], "en": ["First."]},
+                          "bylines": [{"role": "editor", "name": "曹川川"}]}},
+            {"revision": 3, "replaced_at": "2025-06-04T11:00:00+00:00", "changed": ["body"], "previous": None},
+        ],
+    }  # fmt: skip
+    columns = view._columns(doc, "zh-Hant")
+    assert [(c.lang, c.title, c.script) for c in columns] == [("zh", "習近平會見", "zh-Hant"), ("en", "Xi meets", "en")]
+    assert view._columns({**doc, "title": {"zh": "習近平"}}, "folded")[0].title == "习近平"
+    assert [(what, href) for what, _, href in view._urls(doc)] == [
+        ("canonical", "https://a/1"), ("page", "https://a/1?page=2"), ("also fetched", "http://big5/a/1"),
+        ("redirected from", "https://old/1"), ("variant zh-Hant", None),
+    ]  # fmt: skip
+    moved = [{"revision": 1, "previous": {"title": {"zh": "习近平会见"}, "bylines": []}}]
+    first, second, third = view.revisions(doc, moved)
+    assert [(c.field, c.lang) for c in first.changes] == [("title", "zh"), ("bylines", "")]
+    assert any(s.op == "added" and "曹川川" in s.text for s in first.changes[1].rows[0])
+    # Revision 3's text is neither kept nor in the history: no diff touching it can be drawn.
+    assert second.moved_away and third.moved_away
+    assert second.changes == third.changes == []
+
+
+def test_the_cluster_and_translations_show_on_the_story_page(store: Store) -> None:
+    from crawler.linking.maintain import Linker
+
+    wire = story("xinhua", "https://www.news.cn/fortune/20250604/0123456789abcdef0123456789abcdef/c.html",
+                 {"zh": PARAGRAPHS["wheat"] * 3}, published=T0, source="新华网")  # fmt: skip
+    copy = story("people", "http://finance.people.com.cn/n1/2025/0604/c1004-40494100.html",
+                 {"zh": [*PARAGRAPHS["wheat"] * 2, "（本报综合报道）"]}, published=T0 + timedelta(hours=1), source="新华社")  # fmt: skip
+    for one in (wire, copy):
+        Linker(store).link(write_items(store, [one], T0).changed)
+    store.set_story_fields(wire["key"], {"translations": [{"key": copy["key"], "lang": "zh", "confidence": 0.71,
+                                                           "evidence": ["dateline: 北京 6月4日"]}]})  # fmt: skip
+    with TestClient(create_app(store)) as client:
+        page = elements(client.get(f"/stories/{wire['key']}").text)
+        (member,) = page.cssselect("#cluster tr.member")
+        assert "people" in member.text_content()
+        assert "本报综合报道" in member.text_content()
+        assert "0.71" in page.cssselect("#translations")[0].text_content()
+        data = client.get(f"/api/stories/{wire['key']}").json()
+        assert [m["key"] for m in data["cluster_members"]] == [copy["key"]]
+        assert data["translations"][0]["confidence"] == 0.71
+
+
+def test_ctrl_c_stops_the_reader_quietly(store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import uvicorn
+
+    from crawler.ops.reader.serve import serve
+
+    def interrupted(self: uvicorn.Server, sockets: list[Any]) -> None:
+        assert sockets[0].getsockname()[0] == "127.0.0.1"
+        raise KeyboardInterrupt  # what uvicorn raises again after its shutdown on Ctrl-C
+
+    monkeypatch.setattr(uvicorn.Server, "run", interrupted)
+    caplog.set_level("INFO", logger="crawler.reader")
+    assert serve(store, "127.0.0.1", 0) == 0
+    assert "the reader is at http://127.0.0.1:" in caplog.text
+    assert "the reader stopped" in caplog.text

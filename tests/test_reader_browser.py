@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -100,8 +101,8 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
                 time.sleep(0.2)
         yield base, keys
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGINT)  # Ctrl-C, as a person stops it
+        assert server.wait(timeout=30) == 0, (tmp / "serve.log").read_text(encoding="utf-8")
         log.close()
 
 

@@ -56,7 +56,7 @@ def open_store(settings: BaseSettings) -> Store:
     store = build_store(settings)
     store.open()
     if isinstance(store, EmbeddedStore):
-        logger.info("No MONGO_URI configured: storing into the %s", store.describe())
+        logger.info("No MONGO_URI configured: using the %s", store.describe())
     else:
         logger.info("Storing into %s", store.describe())
     return store

@@ -31,17 +31,23 @@ def serve(store: Store, host: str, port: int) -> int:
     if not is_loopback(host):
         # The reader has no login: anyone who can reach this address can read the whole archive.
         logger.warning("the reader listens on %s, not on loopback: anyone who can reach it can read the archive", host)
-    try:
-        # Bind first, so a port in use is one clear line rather than a server that never starts.
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        listener = socket.socket(family, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-    except OSError as error:
-        logger.error("cannot listen on %s:%d: %s", host, port, error.strerror or error)
-        return 1
-    app = create_app(store)
-    logger.info("the reader is at http://%s:%d/ over the %s (Ctrl-C stops it)", host, listener.getsockname()[1], store.describe())
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-    server.run(sockets=[listener])
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as listener:
+        try:
+            # Bind first, so a port in use is one clear line rather than a server that never starts.
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((host, port))
+        except OSError as error:
+            logger.error("cannot listen on %s:%d: %s", host, port, error.strerror or error)
+            return 1
+        app = create_app(store)
+        shown = f"[{host}]" if family == socket.AF_INET6 else host
+        where = f"http://{shown}:{listener.getsockname()[1]}/"
+        logger.info("the reader is at %s over the %s (Ctrl-C stops it)", where, store.describe())
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+        try:
+            server.run(sockets=[listener])
+        except KeyboardInterrupt:
+            # uvicorn shuts down on Ctrl-C, then raises it again for the caller: the way to stop it.
+            logger.info("the reader stopped")
     return 0
