@@ -180,3 +180,18 @@ def test_a_catalog_write_that_fails_never_costs_a_story(
     assert len(list(store.documents())) == 2
     assert store.catalog_size() == (2, 1)
     assert "run `python -m crawler reindex`" in caplog.text
+
+
+def test_entries_left_by_a_run_that_died_are_replaced(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """MongoDB only: a run killed between its catalog insert and its story insert left an entry and
+    terms for a story not stored yet; storing it then rewrites both."""
+    store = new_store("mongodb", tmp_path, request)
+    request.addfinalizer(store.close)
+    assert isinstance(store, MongoStore)
+    story_item = item("xi", 0)
+    stale = {**story_item, "_id": story_item["key"], "body": {"zh": ["过时的文字。"]}}
+    store._collection("catalog").insert_one(catalog_module.entry({**stale, "content_hash": story_item["content_hash"]}))
+    store._collection("terms").insert_one({"_id": stale["_id"], "at": "x", "terms": catalog_module.terms(stale)})
+    write_items(store, [story_item], T0)
+    assert search(store, "过时") == []
+    assert search(store, "卢卡申科") == ["国家主席习近平4日在"]

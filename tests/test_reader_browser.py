@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from crawler.store.writing import write_items
 from tests.conftest import ROOT, crawl, missing, subprocess_env
 from tests.servers import free_port
 from tests.test_links import story
-from tests.test_store_crawl import SITE, age_fetches
+from tests.test_store_crawl import SITE, age_fetches, edit_one_take_one_down
 
 OUTPUT = ROOT / "tests" / "output"
 SEED_SIMPLIFIED = "习近平会见白俄罗斯总统卢卡申科"
@@ -47,12 +47,7 @@ def filled_store(tmp: Path) -> tuple[Path, dict[str, Any]]:
     site = tmp / "site"
     shutil.copytree(SITE, site)
     crawl(tmp, site)
-    page = site / "article_xitheory_seed.html"
-    page.write_bytes(page.read_bytes().replace("王毅参加会见。".encode(), "王毅、蔡奇参加会见。".encode()))
-    gate = site / "article_xitheory_seed_big5gate.html"
-    gate.write_bytes(gate.read_bytes().replace("王毅參加會見。".encode("big5"), "王毅、蔡奇參加會見。".encode("big5")))
-    for name in ("article_news_2022_template.html", "article_news_2022_template.meta.json"):
-        (site / name).unlink()
+    edit_one_take_one_down(site)
     path = tmp / "store.sqlite3"
     store = EmbeddedStore(path)
     store.open()
@@ -62,19 +57,14 @@ def filled_store(tmp: Path) -> tuple[Path, dict[str, Any]]:
     store.open()
     try:
         seed = next(d for d in store.documents() if d["title"].get("zh") == SEED_SIMPLIFIED)
+        published = datetime.fromisoformat(seed["published_at"])
         copy = story("people", "http://politics.people.com.cn/n1/2025/0605/c1001-40494999.html",
-                     {"zh": [*seed["body"]["zh"][:-1], "（本报综合报道）"]}, published=seed_time(seed) + timedelta(hours=2),
+                     {"zh": [*seed["body"]["zh"][:-1], "（本报综合报道）"]}, published=published + timedelta(hours=2),
                      source="新华社")  # fmt: skip
-        Linker(store).link(write_items(store, [copy], seed_time(seed) + timedelta(hours=3)).changed)
+        Linker(store).link(write_items(store, [copy], published + timedelta(hours=3)).changed)
         return path, {"seed": seed["_id"], "copy": copy["key"]}
     finally:
         store.close()
-
-
-def seed_time(seed: dict[str, Any]) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(seed["published_at"])
 
 
 @pytest.fixture(scope="module")

@@ -128,13 +128,7 @@ def test_recheck_catches_a_silent_edit_and_a_removal(kind: str, tmp_path: Path, 
     site = tmp_path / "site"
     shutil.copytree(SITE, site)
     crawl(tmp_path, site, env=env)
-    # The site edits one story silently (the Big5 gateway mirrors it) and takes another down.
-    page = site / "article_xitheory_seed.html"
-    page.write_bytes(page.read_bytes().replace("王毅参加会见。".encode(), "王毅、蔡奇参加会见。".encode()))
-    gate = site / "article_xitheory_seed_big5gate.html"
-    gate.write_bytes(gate.read_bytes().replace("王毅參加會見。".encode("big5"), "王毅、蔡奇參加會見。".encode("big5")))
-    for name in ("article_news_2022_template.html", "article_news_2022_template.meta.json"):
-        (site / name).unlink()
+    edit_one_take_one_down(site)
     age_fetches(opened(factory, tmp_path, request), timedelta(hours=7))  # instead of waiting: the fetches are 7 h old
     _, stats = crawl(tmp_path, site, "-s", "RECHECK_AFTER=6h", env=env)
     assert stats["site/chinacomcn/incremental/recheck"] == 8
@@ -152,6 +146,17 @@ def test_recheck_catches_a_silent_edit_and_a_removal(kind: str, tmp_path: Path, 
     assert docs["content_117909876.htm"]["removed_at"] is not None
     assert docs["content_117909876.htm"]["removal_status"] == 404
     assert all(d["revision"] == 1 for name, d in docs.items() if name != "content_117911710.htm")
+
+
+def edit_one_take_one_down(site: Path) -> None:
+    """The fixture site edits the seed story silently (the Big5 gateway mirrors it: 王毅 becomes
+    王毅、蔡奇) and takes the 2022-template story down."""
+    page = site / "article_xitheory_seed.html"
+    page.write_bytes(page.read_bytes().replace("王毅参加会见。".encode(), "王毅、蔡奇参加会见。".encode()))
+    gate = site / "article_xitheory_seed_big5gate.html"
+    gate.write_bytes(gate.read_bytes().replace("王毅參加會見。".encode("big5"), "王毅、蔡奇參加會見。".encode("big5")))
+    for name in ("article_news_2022_template.html", "article_news_2022_template.meta.json"):
+        (site / name).unlink()
 
 
 def age_fetches(store: Store, by: timedelta) -> None:

@@ -529,6 +529,7 @@ class MongoStore(Store):
         scan the whole catalog per batch, and an upsert per story costs it a scan too."""
         entries = {doc["_id"]: catalog.entry(doc) for doc in docs}
         fresh = [doc for doc in docs if doc["_id"] in new]
+        retry: set[str] = set()
         if fresh:
             try:
                 self._collection("catalog").insert_many([entries[doc["_id"]] for doc in fresh], ordered=False)
@@ -536,7 +537,7 @@ class MongoStore(Store):
             except BulkWriteError as error:  # entries left by a run that died in between: replaced below
                 if any(e.get("code") != DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
                     raise
-                fresh = []
+                retry, fresh = {doc["_id"] for doc in fresh}, []
         done = {doc["_id"] for doc in fresh}
         for doc in docs:
             if doc["_id"] in done:
@@ -544,7 +545,8 @@ class MongoStore(Store):
             entry = entries[doc["_id"]]
             stored = self._collection("catalog").find_one({"_id": doc["_id"]}, {"search_hash": 1})
             self._collection("catalog").replace_one({"_id": doc["_id"]}, entry, upsert=True)
-            if stored is None or stored.get("search_hash") != entry["search_hash"]:
+            # A left-over entry may carry the new hash over old terms: a new story's are rewritten.
+            if stored is None or stored.get("search_hash") != entry["search_hash"] or doc["_id"] in retry:
                 self._collection("terms").replace_one({"_id": doc["_id"]}, _terms(doc, entry), upsert=True)
 
     def catalog_page(
