@@ -93,6 +93,9 @@ class SkipStoredMiddleware:
         raise KnownPage(f"already stored: {request.url}")
 
 
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
 class StoryRedirectedAway(IgnoreRequest):
     """A story's URL now redirects to a home or list page of its outlet: the story was taken down."""
 
@@ -132,9 +135,6 @@ class RedirectedStoryMiddleware:
         raise StoryRedirectedAway(f"redirects to the list page {target}")
 
 
-_REDIRECTS = (301, 302, 303, 307, 308)
-
-
 class RedirectLoop(IgnoreRequest):
     """A redirect back to a URL already visited on the way."""
 
@@ -156,7 +156,7 @@ class RedirectLoopMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get("Location")
-        if response.status in (301, 302, 303, 307, 308) and location:
+        if response.status in _REDIRECTS and location:
             target = normalized_url(urljoin(request.url, location.decode("latin-1")))
             visited = {normalized_url(url) for url in [*request.meta.get("redirect_urls", []), request.url]}
             if target in visited:

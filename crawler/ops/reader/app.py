@@ -268,7 +268,7 @@ def _run_summary(runs: list[dict[str, Any]], site: str | None) -> dict[str, dict
     return {outlet: dict(counts) for outlet, counts in sorted(summary.items())}
 
 
-def _cell(value: Any) -> str:
+def _csv_cell(value: Any) -> str:
     text = "" if value is None else str(value)
     # A spreadsheet runs a cell that starts with these as a formula: stored text stays text.
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -280,7 +280,7 @@ def _csv_lines(entries: Iterator[dict[str, Any]]) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
         title = entry.get("title") or {}
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([_csv_cell(v) for v in (
             entry["_id"], entry.get("published_at") or entry.get("at"), entry.get("site"), title.get("zh"), title.get("en"),
             "; ".join(f"{b['role']}: {b['name']}" for b in entry.get("bylines") or []), entry.get("source"),
             " / ".join(entry.get("section") or []), entry.get("revisions"), entry.get("removed"), entry.get("cluster_size"),

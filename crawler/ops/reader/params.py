@@ -17,7 +17,6 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_QUERY = 200
 LANGUAGES = ("zh", "zh-Hans", "zh-Hant", "en")
-FLAGS = ("revisions", "removed", "translated")
 
 
 class BadParameter(ValueError):
