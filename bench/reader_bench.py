@@ -170,7 +170,7 @@ def main() -> None:
                 if mongo.client is not None:
                     mongo.client.drop_database(database)
                 mongo.close()
-                server.stop()
+                server.close()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lxml import etree
 from scrapy.http import Response, TextResponse
 
 from crawler import sites
@@ -41,14 +42,16 @@ def parse_response(response: Response, site: str | None = None, max_elements: in
         return OtherResult("not a text page", "not_text")
     if refused := not_html(response):
         return refused
-    if reason := blocked_reason(response.status, response.body):
-        return OtherResult(f"the outlet refused us ({reason} page instead of content)", f"blocked_{reason}")
     response, decoding_warning = repair_encoding(response)
+    root = None
     if document_kind(response.url, content_type(response), response.body) == "html":
         # Feeds, sitemaps and JSON lists are not HTML: they are read by their own bounded readers.
         if refused := too_large(response, max_elements):
             return refused
         merge_stray_roots(response)
+        root = response.selector.root  # parsed once, for every reader below
+    if reason := blocked_reason(response.status, response.body, root if isinstance(root, etree._Element) else None):
+        return OtherResult(f"the outlet refused us ({reason} page instead of content)", f"blocked_{reason}")
     owner = sites.get(site) if site else sites.for_url(response.url)
     if owner is None:
         owner = GenericSite(host_of(response.url))

@@ -200,7 +200,7 @@ def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MongoServ
         missing(f"NO MONGODB-WIRE SERVER, MongoDB storage tests NOT RUN: {how}", "HEADLINES_REQUIRE_MONGO")
     print(f"\nstorage tests use {how} at {server.uri}")
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture(scope="session")
@@ -214,7 +214,7 @@ def private_mongo_server(mongo_server: MongoServer, tmp_path_factory: pytest.Tem
     if server is None:
         missing(f"NO PRIVATE MONGODB-WIRE SERVER, outage and credential tests NOT RUN: {how}", "HEADLINES_REQUIRE_MONGO")
     yield server
-    server.stop()
+    server.close()
 
 
 def new_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:

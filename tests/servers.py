@@ -1,8 +1,11 @@
 """Real servers for the tests (never a mock client): a MongoDB-wire server, and Redis.
 
 In order of preference: HEADLINES_TEST_MONGO_URI when set (a server the tests may use; never the
-user's MONGO_URI, which is production); `mongod` when it is on PATH; else FerretDB v1 with its SQLite
-backend, started on a free loopback port. Tests that stop the server or need accounts take a private
+user's MONGO_URI, which is production); `mongod` when it is on PATH; else FerretDB v1 started on a
+free loopback port, on its PostgreSQL backend (FerretDB's main, fully supported backend: the realistic
+deployment) over a private PostgreSQL cluster when Debian's postgresql is installed, else on its
+SQLite backend. HEADLINES_TEST_FERRETDB_BACKEND=sqlite|postgresql chooses, and `postgresql` without
+PostgreSQL is an error rather than a quiet fallback. Tests that stop the server or need accounts take a private
 server of their own (`start_private_server`), never the one a URI names. FerretDB comes from the Go module proxy; a plain
 `go install …@v1.24.2` binary panics at start because the module archive lacks the generated
 build/version/version.txt, so `ensure_ferretdb()` builds the same module source with that file
@@ -11,6 +14,8 @@ written (`python -m tests.servers` does it ahead of time, as .ci/run does).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -72,15 +77,96 @@ def ensure_ferretdb() -> Path | None:
     return FERRETDB_BIN if _works(FERRETDB_BIN) else None
 
 
+BACKEND_VARIABLE = "HEADLINES_TEST_FERRETDB_BACKEND"
+
+
+def postgres_bin() -> Path | None:
+    """The folder of Debian's PostgreSQL server programs (the newest major version installed)."""
+    if configured := os.environ.get("HEADLINES_TEST_PG_BIN"):
+        return Path(configured)
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parent.parent.name))
+    if found:
+        return found[-1].parent
+    postgres = shutil.which("postgres")
+    return Path(postgres).parent if postgres else None
+
+
+class PostgresCluster:
+    """A private, throwaway PostgreSQL cluster on a free loopback port, for FerretDB's PostgreSQL backend.
+
+    PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` account Debian's
+    package creates, in a folder of its own under the system's temporary folder (pytest's folders
+    are closed to other accounts). Durability is off (fsync, synchronous commit): the data is thrown
+    away, and the tests and benchmarks measure work, not the disk."""
+
+    def __init__(self, binaries: Path) -> None:
+        self.binaries = binaries
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.folder = Path(tempfile.mkdtemp(prefix="headlines-pg-"))
+        if self.user:
+            shutil.chown(self.folder, self.user)
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.binaries / program), *args]
+        subprocess.run(command, check=True, capture_output=True, timeout=120, user=self.user)
+
+    def start(self) -> None:
+        data = self.folder / "data"
+        self._run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
+        settings = {"listen_addresses": "127.0.0.1", "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+        command = [str(self.binaries / "postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.folder)]
+        command += [arg for name, value in settings.items() for arg in ("-c", f"{name}={value}")]
+        with (self.folder / "postgres.log").open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=log, user=self.user)
+        atexit.register(self.stop)  # a session that ends abnormally leaves no cluster running
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self._run("pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port))
+                break
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"PostgreSQL did not start; see {self.folder / 'postgres.log'}")
+            time.sleep(0.2)
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "ferretdb")
+        # FerretDB v1 logs in to PostgreSQL with the client's PLAIN credentials: the tests' account.
+        self._run("createuser", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "--superuser", "headlines")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/ferretdb"
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: PostgreSQL's "smart" shutdown
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 class MongoServer:
     """A server the tests may stop and start again (same port, same data) to simulate an outage."""
 
-    def __init__(self, kind: str, uri: str, command: list[str] | None = None, data: Path | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        uri: str,
+        command: list[str] | None = None,
+        data: Path | None = None,
+        *,
+        backing: PostgresCluster | None = None,
+    ) -> None:
         self.kind = kind
         self.uri = uri
         self.command = command
         self.data = data
         self.process: subprocess.Popen[bytes] | None = None
+        self.backing = backing
+        """The PostgreSQL cluster under FerretDB: stays up through outages, goes at `close`."""
 
     @property
     def can_restart(self) -> bool:
@@ -113,6 +199,12 @@ class MongoServer:
                 self.process.kill()
                 self.process.wait()
 
+    def close(self) -> None:
+        """Stop for good: the server and whatever it stores in."""
+        self.stop()
+        if self.backing is not None:
+            self.backing.stop()
+
 
 TEST_URI_VARIABLE = "HEADLINES_TEST_MONGO_URI"
 
@@ -143,17 +235,32 @@ def start_private_server(workdir: Path) -> tuple[MongoServer | None, str]:
     data.mkdir()
     command = [
         str(binary),
-        "--handler=sqlite",
-        f"--sqlite-url=file:{data}/",
         f"--state-dir={data}",
         f"--listen-addr=127.0.0.1:{port}",
         "--debug-addr=-",
         "--telemetry=disable",
         "--log-level=warn",
     ]
-    server = MongoServer("ferretdb", uri, command, data)
-    server.start()
-    return server, f"FerretDB {FERRETDB_VERSION} ({binary})"
+    backend = os.environ.get(BACKEND_VARIABLE, "")
+    if backend not in ("", "sqlite", "postgresql"):
+        return None, f"{BACKEND_VARIABLE}={backend!r}: use sqlite or postgresql"
+    binaries = postgres_bin() if backend != "sqlite" else None
+    if binaries is None:
+        if backend == "postgresql":
+            return None, f"{BACKEND_VARIABLE}=postgresql, but PostgreSQL is not installed (Debian: apt-get install postgresql)"
+        server = MongoServer("ferretdb", uri, [*command, "--handler=sqlite", f"--sqlite-url=file:{data}/"], data)
+        server.start()
+        return server, f"FerretDB {FERRETDB_VERSION} on SQLite ({binary})"
+    cluster = PostgresCluster(binaries)
+    try:
+        cluster.start()
+        command += ["--handler=postgresql", f"--postgresql-url={cluster.url}"]
+        server = MongoServer("ferretdb", uri, command, data, backing=cluster)
+        server.start()
+    except BaseException:
+        cluster.stop()
+        raise
+    return server, f"FerretDB {FERRETDB_VERSION} on PostgreSQL {binaries.parent.name} ({binary})"
 
 
 class RedisServer:

@@ -62,7 +62,7 @@ def test_link_eval_prints_precision_and_recall() -> None:
 
 def test_store_bench_compares_the_store_with_insert_many(mongo_server: MongoServer) -> None:
     out = run_bench(
-        "bench.store_bench", "--items", "40", "--batch", "10", "--unchanged", "10", env={"MONGO_URI": mongo_server.uri}
+        "bench.store_bench", "--items", "40", "--batch", "10", "--plans", env={"HEADLINES_TEST_MONGO_URI": mongo_server.uri}
     )
     assert re.search(r"^raw insert_many\s+\d+ items/s", out, re.MULTILINE), out
     assert re.search(r"^store, first write\s+\d+ items/s .* ratio to raw: \d+\.\d\d", out, re.MULTILINE), out

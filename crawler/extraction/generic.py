@@ -15,6 +15,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.extraction.blocks import BLOCK_TAGS, SKIP_TAGS, element_text
 from crawler.extraction.bylines import Field, bylines_in, parse_fields
 from crawler.extraction.layout import ArticleLayout, absolute_links, unique, without_site_suffix
@@ -285,6 +287,8 @@ class GenericArticle(ArticleLayout):
         for node in following:
             if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
                 continue
+            if _longer_than(node, 60):
+                continue
             text = element_text(node, " ")
             if 2 < len(text) <= 60 and (credits := body_credit_line(text, detect_language(text) or lang)):
                 found.extend(credits)
@@ -337,3 +341,20 @@ def generic_article_links(selector: Selector, url: str) -> list[str]:
         if host.split(".")[-2:] == own and ARTICLE_PATH.search(path) and not _NOT_ARTICLE_PATH.search(path):
             links.append(link)
     return unique(links)
+
+
+_ALL_TEXT = etree.XPath("string()", smart_strings=False)
+
+
+def _longer_than(node: HtmlElement, limit: int) -> bool:
+    """Surely more than `limit` visible characters, told in C: the containers after a body hold
+    the rest of the page, and reading each one's text in Python made the credit search quadratic.
+    Counted: characters other than spaces, less every skipped subtree's (scripts, forms…; nested
+    ones twice, which only errs towards reading), against twice the limit (zero-width characters,
+    which cleaning removes, leave a margin)."""
+
+    def shown(element: HtmlElement) -> int:
+        return len("".join(str(_ALL_TEXT(element)).split()))
+
+    hidden = sum(shown(inner) for inner in node.iter(*SKIP_TAGS) if inner is not node)
+    return shown(node) - hidden > 2 * limit

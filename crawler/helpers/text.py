@@ -22,7 +22,8 @@ _HAN_RE = re.compile(f"[{_HAN}]")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 # Zero-width and formatting characters that CMS editors paste in; they carry no text.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
+# (A character class: str.translate with a mapping looks every character up in a dict, ~10x slower.)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f]")
 # Whitespace that contains a line break between two ideographs is a source-code artefact
 # ("习近平\n    主席"); a plain space between ideographs is kept ("新华社记者 黄敬文 摄").
 _HAN_LINEBREAK_GAP = re.compile(rf"(?<=[{_HAN}，。、；：！？）】》”])[ \t\u3000\xa0]*[\r\n]\s*(?=[{_HAN}（【《“])")
@@ -37,7 +38,7 @@ def clean_text(raw: str | None) -> str:
     # no doubled spaces, nothing to strip.
     if raw.isprintable() and "  " not in raw and raw[0] != " " and raw[-1] != " ":
         return raw
-    text = raw.translate(_INVISIBLE)
+    text = _INVISIBLE.sub("", raw)
     text = _HAN_LINEBREAK_GAP.sub("", text)
     # \s covers nbsp, ideographic space (U+3000) and the other Unicode spaces.
     return _SPACES.sub(" ", text).strip()

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pymongo
-from pymongo import InsertOne
+from pymongo import InsertOne, UpdateOne
 from pymongo.errors import BulkWriteError, ConfigurationError, DuplicateKeyError, OperationFailure, PyMongoError
 from pymongo.write_concern import WriteConcern
 
@@ -64,6 +64,21 @@ CLAIM_TIMEOUT = timedelta(seconds=10)
 # Waits between conflict retries (seconds, doubled each time): long enough in total for a claim
 # left by a writer that died to time out.
 CONFLICT_BACKOFF = 0.05
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A stored story fetched again with nothing new to store."""
+
+    item: dict[str, Any]
+    stored: dict[str, Any]
+    doc: dict[str, Any]
+    """The story as `merge` says it now is: only its seen times, URLs and removal fields differ."""
+    outcome: str
+
+    @property
+    def key(self) -> str:
+        return str(self.stored["_id"])
 
 
 @dataclass
@@ -243,16 +258,23 @@ class MongoStore(Store):
     ) -> set[str]:
         """Apply the merge rules to stored stories; return the keys that lost a race (retry them).
 
-        One write per story, so each result says whether its `_v` guard held. This path serves
-        re-fetched stories only; new stories take the bulk insert.
+        Every write is guarded by the story's `_v`, so a concurrent writer is detected. Stories
+        fetched again unchanged (the recheck path, most re-fetches) are written together
+        (`_mark_seen`); a changed story is replaced on its own. New stories take the bulk insert.
         """
-        # One find per key: servers without $in push-down (FerretDB) would scan the collection.
-        current = {key: doc for key in by_key if (doc := articles.find_one({"_id": key})) is not None}
+        # One read for the batch: `$in` on `_id` is an index walk on MongoDB, and on FerretDB 1.x,
+        # where every query reads the whole collection (a lookup by `_id` too), one read, not one per story.
+        current = {doc["_id"]: doc for doc in articles.find({"_id": {"$in": list(by_key)}})}
         lost: set[str] = set()
+        seen: list[_Seen] = []
         for key, item in by_key.items():
             stored = current.get(key)
             when = seen_at(item, now)
             outcome, doc = merge(stored, item, when)
+            if stored is not None and outcome in ("unchanged", "stale"):
+                # Only seen times, a URL and removal fields change: no budget to check, no history.
+                seen.append(_Seen(item, stored, doc, outcome))
+                continue
             try:
                 history = fit_budget(doc, self.document_budget)
             except DocumentTooLarge as error:
@@ -268,36 +290,63 @@ class MongoStore(Store):
                     continue
             else:
                 guard = {"_id": key, "_v": stored.get("_v")}
-                if not self._claim(key, int(doc["_v"])):
-                    lost.add(key)
-                    continue
-                if outcome in ("unchanged", "stale"):
-                    update = {
-                        "$set": {
-                            "first_seen_at": doc["first_seen_at"],
-                            "last_seen_at": doc["last_seen_at"],
-                            "_v": doc["_v"],
-                            "key_version": doc["key_version"],
-                            "removed_at": None,
-                            "removal_status": None,
-                            "removal_reason": None,
-                        },
-                        "$addToSet": {"fetched_urls": item["url"]},
-                    }
-                    matched = articles.update_one(guard, update).matched_count
-                else:
-                    matched = articles.replace_one(guard, doc).matched_count
-                if not matched:
+                if not self._claim(key, int(doc["_v"])) or not articles.replace_one(guard, doc).matched_count:
                     lost.add(key)
                     continue
                 self._collection("claims").delete_one({"_id": f"{key}:{stored.get('_v')}"})
-            if outcome in ("inserted", "updated"):
+            if outcome in ("inserted", "updated"):  # a variant is the same content: no new copies to link
                 batch.changed_hashes[key] = doc["content_hash"]
-            # The catalog holds nothing an unchanged fetch changes, unless it brings a story back.
-            if outcome not in ("unchanged", "stale") or stored is None or stored.get("removed_at"):
-                batch.touched[key] = doc
+            batch.touched[key] = doc
             batch.report.add(item["site"], outcome)
+        lost |= self._mark_seen(articles, seen, batch)
         batch.report.conflicts += len(lost)
+        return lost
+
+    def _mark_seen(self, articles: Collection[dict[str, Any]], seen: list[_Seen], batch: _Batch) -> set[str]:
+        """Record that stored stories were fetched again with nothing new: when (first and last
+        seen), where (the URL), and that they are not removed. One bulk claim, one bulk update
+        (each update still guarded by its story's `_v`), one bulk release; return the keys that lost
+        a race."""
+        if not seen:
+            return set()
+        claimed = self._claim_many({s.key: int(s.doc["_v"]) for s in seen})
+        writes = [
+            UpdateOne(
+                {"_id": s.key, "_v": s.stored.get("_v")},
+                {
+                    "$set": {
+                        "first_seen_at": s.doc["first_seen_at"],
+                        "last_seen_at": s.doc["last_seen_at"],
+                        "_v": s.doc["_v"],
+                        "key_version": s.doc["key_version"],
+                        "removed_at": None,
+                        "removal_status": None,
+                        "removal_reason": None,
+                    },
+                    "$addToSet": {"fetched_urls": s.item["url"]},
+                },
+            )
+            for s in seen
+            if s.key in claimed
+        ]
+        lost = {s.key for s in seen} - claimed
+        if writes:
+            matched = articles.bulk_write(writes, ordered=False).matched_count
+            if matched < len(writes):
+                # A bulk result counts, it does not name: a story whose `_v` is not the one written lost its race.
+                wanted = {s.key: s.doc["_v"] for s in seen if s.key in claimed}
+                written = {
+                    d["_id"] for d in articles.find({"_id": {"$in": list(wanted)}}, {"_v": 1}) if d.get("_v") == wanted[d["_id"]]
+                }
+                lost |= set(wanted) - written
+        done = [s for s in seen if s.key not in lost]
+        if done:
+            self._collection("claims").delete_many({"_id": {"$in": [f"{s.key}:{s.stored.get('_v')}" for s in done]}})
+        for s in done:
+            # The catalog holds nothing an unchanged fetch changes, unless it brings a story back.
+            if s.stored.get("removed_at"):
+                batch.touched[s.key] = s.doc
+            batch.report.add(s.item["site"], s.outcome)
         return lost
 
     def _keep_history(self, records: list[dict[str, Any]]) -> None:
@@ -308,24 +357,26 @@ class MongoStore(Store):
 
     def _claim(self, key: str, version: int) -> bool:
         """Reserve the right to write `version` of a story (see the module docstring)."""
+        return key in self._claim_many({key: version})
+
+    def _claim_many(self, versions: dict[str, int]) -> set[str]:
+        """Reserve the right to write these versions of these stories; return the keys reserved."""
         claims = self._collection("claims")
-        claim_id = f"{key}:{version}"
         clock = datetime.now(UTC)  # real time: claims age while a batch retries
-        try:
-            claims.insert_one({"_id": claim_id, "at": clock})
-            return True
-        except DuplicateKeyError:
-            pass
-        existing = claims.find_one({"_id": claim_id})
-        at = existing.get("at") if existing else None
-        if isinstance(at, datetime) and at.replace(tzinfo=at.tzinfo or UTC) < clock - CLAIM_TIMEOUT:
-            # Its write never came: free the version for the next attempt.
-            claims.delete_one({"_id": claim_id, "at": at})
-        return False
+        taken = {
+            claim["_id"] for claim in _already_there(claims, [{"_id": f"{k}:{v}", "at": clock} for k, v in versions.items()])
+        }
+        for claim_id in taken:
+            existing = claims.find_one({"_id": claim_id})
+            at = existing.get("at") if existing else None
+            if isinstance(at, datetime) and at.replace(tzinfo=at.tzinfo or UTC) < clock - CLAIM_TIMEOUT:
+                # Its write never came: free the version for the next attempt.
+                claims.delete_one({"_id": claim_id, "at": at})
+        return {k for k, v in versions.items() if f"{k}:{v}" not in taken}
 
     def _remember_urls(self, items: list[dict[str, Any]], now: datetime) -> None:
         """Record every URL a story was fetched at. Inserts first (new URLs are the common case and
-        inserts stay cheap on every server); URLs already known are updated one by one."""
+        inserts stay cheap on every server); URLs already known are updated in one bulk write."""
         urls = self._collection("urls")
         entries = [
             {
@@ -339,11 +390,15 @@ class MongoStore(Store):
             for item in items
             for url in item_urls(item)
         ]
-        for entry in _already_there(urls, entries):
-            urls.update_one(
+        known = [
+            UpdateOne(
                 {"_id": entry["_id"]},
                 {"$set": {k: entry[k] for k in ("key", "site", "status", "last_fetched_at")}, "$unset": {"reason": ""}},
             )
+            for entry in _already_there(urls, entries)
+        ]
+        if known:
+            urls.bulk_write(known, ordered=False)
 
     def _link_duplicates(self, articles: Collection[dict[str, Any]], changed_hashes: dict[str, str]) -> None:
         """Stories with equal content under different keys (one wire story, two outlets) point at each other."""
