@@ -15,7 +15,8 @@ by the machine). Printed per set: total milliseconds per page for
                          >= 10x faster)
 
 the generic extractor against the site layouts on the real pages of ../shared/corpus, with their
-real URLs (target: generic within 3x of the layouts), and, for pages of 10 000, 100 000 and 1 000 000 paragraphs (`--huge`), the seconds each takes: the
+real URLs (target: generic within 3x of the layouts) and, outlet by outlet, each against the floor
+(targets: layouts <= 4x, generic <= 8x), and, for pages of 10 000, 100 000 and 1 000 000 paragraphs (`--huge`), the seconds each takes: the
 bound (crawler.extraction.decoding.MAX_ELEMENTS) refuses the two large ones after lxml's parse; without it the
 time per paragraph stays flat, extraction being linear in the page's size.
 """
@@ -145,6 +146,42 @@ def report_generic(pages: list[Page], repeat: int) -> None:
         print(f"    {ratio:5.1f}x  {ours_ms:6.2f} ms -> {generic_ms:6.2f} ms  {url}")
 
 
+def report_outlets(pages: list[Page], repeat: int) -> None:
+    """Per outlet, on the real pages: the crawler's parse and the generic extractor alone, each
+    against the floor (targets: site layouts <= 4x, generic <= 8x)."""
+    from urllib.parse import urlsplit
+
+    from crawler.parse import parse_generic
+
+    if not pages:
+        return
+    rows: dict[tuple[str, str], list[float]] = {}
+    for page in pages:
+        url, body, headers = page
+        parser = getattr(getattr(parse_page(*page), "item", None), "parser", None) or "generic"
+        path = "generic" if parser == "generic" else "layout"
+        outlet = parser.split(":")[0] if path == "layout" else urlsplit(url).hostname or url
+        floor = fastest(partial(_floor, page), repeat)
+        ours = fastest(partial(parse_page, url, body, headers), repeat)
+        generic = fastest(partial(parse_generic, url, body, headers), repeat)
+        totals = rows.setdefault((path, outlet), [0.0, 0.0, 0.0, 0.0])
+        for index, value in enumerate((floor, ours, generic, 1.0)):
+            totals[index] += value
+    print("corpus by outlet: ms per page; parse_page and parse_generic against the floor (targets: layouts <= 4x, generic <= 8x)")
+    print(f"  {'path':<8} {'outlet':<22} {'pages':>5} {'floor':>7} {'parse':>7} {'ratio':>6} {'generic':>8} {'ratio':>6}")
+    sums = {"layout": [0.0, 0.0, 0.0], "generic": [0.0, 0.0, 0.0]}
+    for (path, outlet), (floor, ours, generic, count) in sorted(rows.items()):
+        print(
+            f"  {path:<8} {outlet:<22} {int(count):>5} {1000 * floor / count:7.2f} {1000 * ours / count:7.2f} {ours / floor:5.1f}x"
+            f" {1000 * generic / count:8.2f} {generic / floor:5.1f}x"
+        )
+        for index, value in enumerate((floor, ours, generic)):
+            sums[path][index] += value
+    for path, (floor, ours, generic) in sums.items():
+        if floor:
+            print(f"  {path} pages, all outlets: parse / floor {ours / floor:.1f}x, generic / floor {generic / floor:.1f}x")
+
+
 def huge_page(paragraphs: int) -> Page:
     """One article page with `paragraphs` paragraphs: what a hostile (or broken) server may send."""
     body = "".join(f"<p>第{n}段。国家主席习近平会见外宾。</p>" for n in range(paragraphs))
@@ -187,7 +224,9 @@ def main() -> None:
     args = parser.parse_args()
     report("fixtures", fixture_pages(), args.repeat)
     report("synthetic", synthetic_pages(args.synthetic), args.repeat)
-    report_generic(corpus_pages(), args.repeat)
+    real = corpus_pages()
+    report_generic(real, args.repeat)
+    report_outlets(real, args.repeat)
     if args.huge:
         report_huge([int(n) for n in args.huge.split(",")])
 

@@ -16,6 +16,7 @@ from itemadapter import ItemAdapter
 from crawler.extraction.results import ArticleResult
 from crawler.parse import parse_response
 from crawler.store import EmbeddedStore, MongoStore, Store
+from crawler.store.catalog import Filters
 from crawler.store.documents import content_hash, fingerprint, merge, new_document
 from tests.conftest import FIXTURES, Case, new_store
 
@@ -75,6 +76,52 @@ def test_unchanged_rerun_only_moves_last_seen(store: Store) -> None:
     fetched = store.fetched(doc["url"])
     assert fetched is not None
     assert as_utc(fetched.last_fetched_at) == later
+
+
+STORIES = ("article_xitheory_seed", "article_news_2022_template", "article_odd_infoline", "article_caption_without_image")
+
+
+def test_a_batch_of_sightings_records_each_fetch(store: Store) -> None:
+    """A recheck batch: every story fetched again with nothing new, a few seconds apart; one from
+    a URL not seen before, one from a fetch made before its first sighting (a replayed journal),
+    one of a story marked removed meanwhile."""
+    first = T0 + timedelta(hours=1)
+    store.write([item(stem, at=first) for stem in STORIES], first)
+    seed = item("article_xitheory_seed")
+    store.mark_removed([{"url": item("article_odd_infoline")["url"], "site": "chinacomcn", "status": 404}], first)
+    later = T0 + timedelta(hours=5)
+    batch = [
+        item("article_xitheory_seed", at=later, url=seed["url"] + "?from=rss"),  # the same story at a new URL
+        item("article_news_2022_template", at=later + timedelta(seconds=2)),
+        item("article_odd_infoline", at=later + timedelta(seconds=4)),  # it answers again
+        item("article_caption_without_image", at=T0),  # fetched before its first sighting
+    ]
+    report = store.write(batch, later)
+    assert outcomes(report) == {"unchanged": 4}
+    assert report.conflicts == 0
+    docs = {doc["_id"]: doc for doc in store.documents()}
+    by_stem = {stem: docs[item(stem)["key"]] for stem in STORIES}
+    for stem, doc in by_stem.items():
+        assert doc["_v"] == (3 if stem == "article_odd_infoline" else 2), stem  # the removal was a version too
+        assert doc["removed_at"] is None
+        assert doc["revision"] == 1
+    assert by_stem["article_xitheory_seed"]["fetched_urls"] == [seed["url"], seed["url"] + "?from=rss"]
+    assert as_utc(by_stem["article_caption_without_image"]["first_seen_at"]) == T0
+    assert as_utc(by_stem["article_caption_without_image"]["last_seen_at"]) == first
+    # Fetched together: each one's last sighting is its own fetch, or the batch's latest (4 s later).
+    for stem in ("article_xitheory_seed", "article_news_2022_template", "article_odd_infoline"):
+        seen = as_utc(by_stem[stem]["last_seen_at"])
+        assert later <= seen <= later + timedelta(seconds=4), (stem, seen)
+        assert as_utc(by_stem[stem]["first_seen_at"]) == first
+    assert store.catalog_page(Filters(removed=True), [], None, 10)[0] == []  # back in the catalog too
+
+
+def test_sightings_far_apart_in_one_batch_keep_their_own_times(store: Store) -> None:
+    store.write([item(stem) for stem in STORIES[:2]], T0)
+    early, late = T0 + timedelta(hours=1), T0 + timedelta(hours=2)
+    store.write([item(STORIES[0], at=early), item(STORIES[1], at=late)], late)
+    assert as_utc(store.get(item(STORIES[0])["key"])["last_seen_at"]) == early  # type: ignore[index]
+    assert as_utc(store.get(item(STORIES[1])["key"])["last_seen_at"]) == late  # type: ignore[index]
 
 
 def test_edited_story_becomes_a_revision(store: Store) -> None:
@@ -456,3 +503,64 @@ def test_a_record_the_store_cannot_encode_is_refused_alone(store: Store) -> None
     assert outcomes(report) == {"inserted": 1}
     assert [record["key"] for record, _ in report.refused] == [broken["key"]]
     assert store.get(fine["key"]) is not None
+
+
+def _mongo(tmp_path: Path, request: pytest.FixtureRequest) -> MongoStore:
+    store = new_store("mongodb", tmp_path, request)
+    assert isinstance(store, MongoStore)
+    return store
+
+
+def test_a_sighting_waits_for_a_claim_left_by_a_writer_that_died(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """A writer claimed the next version of a story and died before writing it: the batch's
+    sighting of that story loses once, the stale claim is freed, and the retry records it."""
+    store = _mongo(tmp_path, request)
+    try:
+        stories = [item(stem) for stem in STORIES[:3]]
+        store.write(stories, T0)
+        stuck = stories[1]["key"]
+        store._collection("claims").insert_one({"_id": f"{stuck}:2", "at": datetime.now(UTC) - timedelta(minutes=5)})
+        later = T0 + timedelta(hours=1)
+        report = store.write([item(stem, at=later) for stem in STORIES[:3]], later)
+        assert outcomes(report) == {"unchanged": 3}
+        assert report.conflicts == 1
+        for story in stories:
+            doc = store.get(story["key"])
+            assert doc is not None
+            assert doc["_v"] == 2
+            assert as_utc(doc["last_seen_at"]) == later
+    finally:
+        assert store.client is not None
+        store.client.drop_database(store.database_name)
+        store.close()
+
+
+class _DeletingStore(MongoStore):
+    """Deletes one story right after the batch has read it, as `python -m crawler prune` could."""
+
+    victim = ""
+
+    def _claim_many(self, versions: dict[str, int]) -> set[str]:
+        if self.victim in versions:
+            self._collection("articles").delete_one({"_id": self.victim})
+        return super()._claim_many(versions)
+
+
+def test_a_story_deleted_while_its_sighting_was_written_is_stored_again(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    opened = _mongo(tmp_path, request)
+    store = _DeletingStore(opened.uri, database=opened.database_name)
+    opened.close()
+    store.open()
+    try:
+        stories = [item(stem) for stem in STORIES[:3]]
+        store.write(stories, T0)
+        store.victim = stories[0]["key"]
+        later = T0 + timedelta(hours=1)
+        report = store.write([item(stem, at=later) for stem in STORIES[:3]], later)
+        assert report.conflicts == 1
+        assert outcomes(report) == {"unchanged": 2, "inserted": 1}
+        assert sorted(doc["_id"] for doc in store.documents()) == sorted(s["key"] for s in stories)
+    finally:
+        assert store.client is not None
+        store.client.drop_database(store.database_name)
+        store.close()

@@ -109,11 +109,20 @@ def _credit(match: re.Match[str]) -> Credit:
 _CREDIT_ENDING = re.compile(r"[摄攝影)）\]】发發图圖]\s*$|来源|來源|摄影|攝影|[图圖]\s*[:：/]|Photo|PHOTO|/")
 
 
+# Every pattern matches fewer characters than this (their parts are bounded, and cleaned text has
+# no runs of spaces), so a long paragraph is searched in its tail only: each pattern, unanchored at
+# its start, otherwise tries every position of the paragraph. The tail starts with a character no
+# pattern takes, so `^` and look-behinds cannot match at the cut.
+_TAIL = 300
+
+
 def find_credit(caption: str, *, under_image: bool) -> Credit | None:
     """The credit at the end of a caption, or None when it carries none."""
     text = clean_text(caption)
     if not _CREDIT_ENDING.search(text[-120:]):
         return None
+    if len(text) > _TAIL:
+        text = "\x00" + text[-_TAIL:]
     for pattern in _STRONG:
         if match := pattern.search(text):
             return _credit(match)

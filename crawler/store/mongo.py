@@ -27,15 +27,17 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pymongo
-from pymongo import InsertOne, UpdateOne
+from pymongo import InsertOne
 from pymongo.errors import BulkWriteError, ConfigurationError, DuplicateKeyError, OperationFailure, PyMongoError
 from pymongo.write_concern import WriteConcern
 
+from crawler.helpers.urls import KEY_VERSION
 from crawler.store import catalog
 from crawler.store.base import FetchedUrl, Store, StoreUnavailable, WriteReport
 from crawler.store.documents import (
     DOCUMENT_BUDGET,
     DocumentTooLarge,
+    as_aware,
     fit_budget,
     item_urls,
     merge,
@@ -75,6 +77,8 @@ class _Seen:
     doc: dict[str, Any]
     """The story as `merge` says it now is: only its seen times, URLs and removal fields differ."""
     outcome: str
+    when: datetime
+    """When this fetch was made."""
 
     @property
     def key(self) -> str:
@@ -273,7 +277,7 @@ class MongoStore(Store):
             outcome, doc = merge(stored, item, when)
             if stored is not None and outcome in ("unchanged", "stale"):
                 # Only seen times, a URL and removal fields change: no budget to check, no history.
-                seen.append(_Seen(item, stored, doc, outcome))
+                seen.append(_Seen(item, stored, doc, outcome, when))
                 continue
             try:
                 history = fit_budget(doc, self.document_budget)
@@ -303,47 +307,47 @@ class MongoStore(Store):
         return lost
 
     def _mark_seen(self, articles: Collection[dict[str, Any]], seen: list[_Seen], batch: _Batch) -> set[str]:
-        """Record that stored stories were fetched again with nothing new: when (first and last
-        seen), where (the URL), and that they are not removed. One bulk claim, one bulk update
-        (each update still guarded by its story's `_v`), one bulk release; return the keys that lost
-        a race."""
+        """Record that stored stories were fetched again with nothing new: when, from where, and
+        that they are not removed. Return the keys that lost a race (retried on fresh data).
+
+        Every version written is claimed first (one bulk insert), so no other writer writes it.
+        The stories fetched together (`_together`) then take one `update_many`: on FerretDB 1.x,
+        where every write reads the whole collection, one read per batch instead of one per story.
+        Their `last_seen_at` becomes the batch's latest fetch time, at most SEEN_TOGETHER later than
+        their own. The others (a new URL, an earlier first sighting, a fetch from long ago, as a
+        replayed journal brings) take one exact update each."""
         if not seen:
             return set()
         claimed = self._claim_many({s.key: int(s.doc["_v"]) for s in seen})
-        writes = [
-            UpdateOne(
-                {"_id": s.key, "_v": s.stored.get("_v")},
-                {
-                    "$set": {
-                        "first_seen_at": s.doc["first_seen_at"],
-                        "last_seen_at": s.doc["last_seen_at"],
-                        "_v": s.doc["_v"],
-                        "key_version": s.doc["key_version"],
-                        "removed_at": None,
-                        "removal_status": None,
-                        "removal_reason": None,
-                    },
-                    "$addToSet": {"fetched_urls": s.item["url"]},
-                },
-            )
-            for s in seen
-            if s.key in claimed
-        ]
         lost = {s.key for s in seen} - claimed
-        if writes:
-            matched = articles.bulk_write(writes, ordered=False).matched_count
-            if matched < len(writes):
-                # A bulk result counts, it does not name: a story whose `_v` is not the one written lost its race.
-                wanted = {s.key: s.doc["_v"] for s in seen if s.key in claimed}
-                written = {
-                    d["_id"] for d in articles.find({"_id": {"$in": list(wanted)}}, {"_v": 1}) if d.get("_v") == wanted[d["_id"]]
-                }
-                lost |= set(wanted) - written
-        done = [s for s in seen if s.key not in lost]
+        mine = [s for s in seen if s.key in claimed]
+        latest = max((as_aware(s.when) for s in mine), default=None)
+        together = [s for s in mine if latest is not None and _together(s, latest)]
+        apart = [s for s in mine if latest is None or not _together(s, latest)]
+        matched = 0
+        if together:
+            matched += articles.update_many(
+                {"_id": {"$in": [s.key for s in together]}},
+                {
+                    "$max": {"last_seen_at": latest},
+                    "$inc": {"_v": 1},
+                    "$set": {"key_version": KEY_VERSION, "removed_at": None, "removal_status": None, "removal_reason": None},
+                },
+            ).matched_count
+        # One by one: FerretDB 1.x holds a connection per statement of a multi-statement update
+        # until the last one ends, and a bulk of a hundred stalls it past any timeout.
+        matched += sum(articles.update_one(*_exact_sighting(s)).matched_count for s in apart)
+        if matched < len(mine):
+            # A bulk result counts, it does not name: the stories no longer there were deleted
+            # meanwhile (stored again on the retry); a guarded update that missed lost its race.
+            present = {d["_id"]: d.get("_v") for d in articles.find({"_id": {"$in": [s.key for s in mine]}}, {"_v": 1})}
+            lost |= {s.key for s in together if s.key not in present}
+            lost |= {s.key for s in apart if present.get(s.key) != s.doc["_v"]}
+        done = [s for s in mine if s.key not in lost]
         if done:
             self._collection("claims").delete_many({"_id": {"$in": [f"{s.key}:{s.stored.get('_v')}" for s in done]}})
         for s in done:
-            # The catalog holds nothing an unchanged fetch changes, unless it brings a story back.
+            # The catalog holds nothing a sighting changes, unless it brings a removed story back.
             if s.stored.get("removed_at"):
                 batch.touched[s.key] = s.doc
             batch.report.add(s.item["site"], s.outcome)
@@ -375,8 +379,10 @@ class MongoStore(Store):
         return {k for k, v in versions.items() if f"{k}:{v}" not in taken}
 
     def _remember_urls(self, items: list[dict[str, Any]], now: datetime) -> None:
-        """Record every URL a story was fetched at. Inserts first (new URLs are the common case and
-        inserts stay cheap on every server); URLs already known are updated in one bulk write."""
+        """Record every URL a story was fetched at. Inserts first: new URLs are the common case,
+        and inserts stay cheap on every server. The URLs already known to be this story's, fetched
+        together (SEEN_TOGETHER), then take one `update_many` (their last fetch: the batch's latest);
+        any other known URL, one update of its own."""
         urls = self._collection("urls")
         entries = [
             {
@@ -390,15 +396,22 @@ class MongoStore(Store):
             for item in items
             for url in item_urls(item)
         ]
-        known = [
-            UpdateOne(
-                {"_id": entry["_id"]},
-                {"$set": {k: entry[k] for k in ("key", "site", "status", "last_fetched_at")}, "$unset": {"reason": ""}},
-            )
-            for entry in _already_there(urls, entries)
+        known = _already_there(urls, entries)
+        if not known:
+            return
+        stored = {e["_id"]: e for e in urls.find({"_id": {"$in": [e["_id"] for e in known]}}, {"last_fetched_at": 0})}
+        latest = max(as_aware(e["last_fetched_at"]) for e in known)
+        together = [
+            e for e in known if _same_entry(stored.get(e["_id"]), e) and latest - as_aware(e["last_fetched_at"]) <= SEEN_TOGETHER
         ]
-        if known:
-            urls.bulk_write(known, ordered=False)
+        if together:
+            urls.update_many({"_id": {"$in": [e["_id"] for e in together]}}, {"$max": {"last_fetched_at": latest}})
+        for entry in known:
+            if entry not in together:
+                urls.update_one(
+                    {"_id": entry["_id"]},
+                    {"$set": {k: entry[k] for k in ("key", "site", "status", "last_fetched_at")}, "$unset": {"reason": ""}},
+                )
 
     def _link_duplicates(self, articles: Collection[dict[str, Any]], changed_hashes: dict[str, str]) -> None:
         """Stories with equal content under different keys (one wire story, two outlets) point at each other."""
@@ -689,6 +702,40 @@ class MongoStore(Store):
 
     def recent_runs(self, limit: int) -> list[dict[str, Any]]:
         return list(self._collection("runs").find().sort("started_at", pymongo.DESCENDING).limit(limit))
+
+
+SEEN_TOGETHER = timedelta(seconds=10)
+"""How far apart the fetches of one batch may be for their sightings to be written as one."""
+
+
+def _together(seen: _Seen, latest: datetime) -> bool:
+    """A sighting that the batch's update can record: from a URL the story already lists, not
+    earlier than its first sighting, and within SEEN_TOGETHER of the batch's latest fetch."""
+    stored, doc = seen.stored, seen.doc
+    return (
+        seen.item["url"] in (stored.get("fetched_urls") or [])
+        and doc["first_seen_at"] == stored.get("first_seen_at")
+        and latest - as_aware(seen.when) <= SEEN_TOGETHER
+    )
+
+
+def _same_entry(stored: dict[str, Any] | None, entry: dict[str, Any]) -> bool:
+    """A known URL that already says what `entry` says, but for when it was last fetched."""
+    return (
+        stored is not None
+        and "reason" not in stored
+        and all(stored.get(name) == entry[name] for name in ("key", "site", "status"))
+    )
+
+
+def _exact_sighting(seen: _Seen) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One sighting with its own times and URL, guarded by the story's `_v`: filter and update."""
+    doc = seen.doc
+    fields = ("first_seen_at", "last_seen_at", "_v", "key_version", "removed_at", "removal_status", "removal_reason")
+    return (
+        {"_id": seen.key, "_v": seen.stored.get("_v")},
+        {"$set": {name: doc[name] for name in fields}, "$addToSet": {"fetched_urls": seen.item["url"]}},
+    )
 
 
 def _terms(doc: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
