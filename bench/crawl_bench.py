@@ -138,6 +138,9 @@ def cpu_budget(rows: list[tuple[str, dict[str, float]]], bare_figures: dict[str,
             f"  {name:<20} crawler {row['crawler_ms_per_page']:6.2f} ms  server {row['server_ms_per_page']:5.2f} ms"
             f"  -> at most {best:6.1f} pages/s on {cores} cores = {best / bare_figures['pages_per_s']:.2f} of the ceiling"
         )
+    for name, row in rows[1:]:
+        ratio = row["crawler_ms_per_page"] / max(bare_figures["crawler_ms_per_page"], 1e-9)
+        print(f"{name} / bare Scrapy CPU per page: {ratio:.2f} (target <= 1.3)")
 
 
 def memory(sizes: list[int]) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+from bench.extract_bench import corpus_pages
 from tests.conftest import subprocess_env
 
 if TYPE_CHECKING:
@@ -40,12 +41,31 @@ def test_crawl_bench_compares_with_bare_scrapy_and_reruns_without_article_reques
     )
     assert [name for name, _, _ in budget] == ["bare Scrapy", "headlines", "headlines, workers"], out
     assert all(float(crawler) > 0 and float(server) > 0 for _, crawler, server in budget), out
+    ratios = re.findall(
+        r"^(headlines|headlines, workers) / bare Scrapy CPU per page: (\d+\.\d\d) \(target <= 1\.3\)$", out, re.MULTILINE
+    )
+    assert [name for name, _ in ratios] == ["headlines", "headlines, workers"], out
+    assert all(float(ratio) > 0 for _, ratio in ratios), out
+
+
+def test_reparse_bench_re_extracts_the_archive_with_and_without_workers() -> None:
+    out = run_bench("bench.reparse_bench", "--stories", "30", "--processes", "0,2")
+    assert re.search(r"^archive: 30 stories, \d+ responses, \d+\.\d MiB of WARC", out, re.MULTILINE), out
+    rows = re.findall(r"^\s+(\d+)\s+(\d+)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+([\d.]+)$", out, re.MULTILINE)
+    # 30 stories and their 3 Big5 gateway copies, re-extracted with 0 and with 2 extraction workers.
+    assert [(processes, items) for processes, items, _ in rows] == [("0", "33"), ("2", "33")], out
+    assert all(float(per_cpu) > 0 for _, _, per_cpu in rows), out
 
 
 def test_extract_bench_times_every_contender() -> None:
     out = run_bench("bench.extract_bench", "--repeat", "1", "--synthetic", "10", "--huge", "1000,60000")
     for page_set in ("fixtures", "synthetic"):
         assert re.search(rf"^{page_set}: \d+ pages", out, re.MULTILINE), out
+    if corpus_pages():  # each outlet's real pages against the floor, both paths
+        assert re.search(r"^  layout pages, all outlets: parse / floor \d+\.\dx, generic / floor \d+\.\dx$", out, re.MULTILINE), (
+            out
+        )
+        assert re.search(r"^  layout\s+xinhua\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s+[\d.]+\s+[\d.]+x$", out, re.MULTILINE), out
     for contender in ("lxml.html.fromstring", "headlines parse_page", "trafilatura.extract"):
         assert len(re.findall(rf"^  {re.escape(contender)}\s+\d+\.\d+ ms/page", out, re.MULTILINE)) == 2, out
     rows = re.findall(r"^\s+(\d+)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\w+)\s+[\d.]+\s+[\d.]+ µs$", out, re.MULTILINE)
@@ -66,6 +86,8 @@ def test_store_bench_compares_the_store_with_insert_many(mongo_server: MongoServ
     )
     assert re.search(r"^raw insert_many\s+\d+ items/s", out, re.MULTILINE), out
     assert re.search(r"^store, first write\s+\d+ items/s .* ratio to raw: \d+\.\d\d", out, re.MULTILINE), out
+    assert re.search(r"^store, unchanged\s+\d+ items/s .* ratio to raw: \d+\.\d\d \(target >= 0\.5\)$", out, re.MULTILINE), out
+    assert len(re.findall(r"^plan: .*(Seq Scan|SCAN|COLLSCAN|IXSCAN|IDHACK|EXPRESS)", out, re.MULTILINE)) == 3, out
     assert re.search(r"^embedded, first write\s+\d+ items/s", out, re.MULTILINE), out
     for store in ("store", "embedded"):
         assert re.search(
