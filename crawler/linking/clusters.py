@@ -73,11 +73,16 @@ class Signature:
         ]
 
 
+# Drawing a MinHash's permutations costs more than hashing a story's shingles: they are drawn once,
+# from datasketch's default seed and scheme, so every signature is the one MinHash(NUM_PERM) gives.
+_TEMPLATE = MinHash(num_perm=NUM_PERM)
+
+
 def signature(body: dict[str, list[str]]) -> Signature | None:
     found = shingles(body)
     if len(found) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM)
+    minhash = MinHash(num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
     minhash.update_batch([s.encode("utf-8") for s in sorted(found)])
     return Signature(tuple(int(v) for v in minhash.hashvalues), len(found))
 

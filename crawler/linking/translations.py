@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
@@ -62,6 +62,7 @@ def _pinyin(text: str) -> str:
     return _simplified_pinyin(to_simplified(text))
 
 
+@lru_cache(maxsize=65536)  # a body's 2- to 4-character runs repeat, within a story and across stories
 def _simplified_pinyin(name: str) -> str:
     compound = name[:2] if name[:2] in _SURNAME_READINGS else ""
     surname = compound or name[:1]
@@ -116,7 +117,7 @@ def _zh_names(text: str) -> set[str]:
     names: set[str] = set()
     for run in _HAN_RUN.findall(to_simplified(text)):
         for start in range(len(run)):
-            if not starts_with_surname(run[start:]):
+            if not starts_with_surname(run[start : start + 2]):  # not run[start:]: a copy of the rest each time
                 continue
             for length in (2, 3, 4):
                 if start + length <= len(run):
