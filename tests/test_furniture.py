@@ -3,6 +3,8 @@ both languages: dropped, or kept apart as other titles and notes about the write
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.pages import (
@@ -168,3 +170,34 @@ def test_a_bare_author_credit_is_a_byline_not_a_note() -> None:
     item = parsed(UNKNOWN_URL, unknown(STORY_ZH + "<p>作者：王敏 刘坤</p>", "夏粮收购工作有序开展"))
     assert item.author_notes == []
     assert [r for r in roles(item) if r[1] == "author"] == [("王敏", "author"), ("刘坤", "author")]
+
+
+def _layout_boilerplates() -> list[tuple[re.Pattern[str], ...]]:
+    from crawler.extraction.layout import ArticleLayout
+
+    found: list[tuple[re.Pattern[str], ...]] = [()]
+    pending = list(ArticleLayout.__subclasses__())
+    while pending:
+        layout = pending.pop()
+        pending.extend(layout.__subclasses__())
+        found.append(tuple(layout.boilerplate))
+    return list(dict.fromkeys(found))
+
+
+def test_the_joined_boilerplate_match_agrees_with_each_pattern_on_its_own() -> None:
+    """Boilerplate patterns are tried as one alternation anchored at the start: on furniture, on
+    story lines, on lines that merely contain furniture, it says what the patterns say one by one."""
+    import crawler.sites  # noqa: F401 -- every outlet's layouts, with their own patterns
+    from crawler.extraction.assemble import _is_boilerplate
+    from crawler.extraction.furniture import SHARED_BOILERPLATE
+
+    lines = [*ZH_FURNITURE, *EN_FURNITURE, STORY_ZH, STORY_EN, "【1】【2】", "Global Times", "打印", "【关闭窗口】"]
+    lines += [f"正文{line}" for line in ZH_FURNITURE] + [f"The story. {line}" for line in EN_FURNITURE]
+    lines += [line.upper() for line in EN_FURNITURE] + [line.lower() for line in EN_FURNITURE]
+    layouts = _layout_boilerplates()
+    assert len(layouts) > 3
+    for extra in layouts:
+        patterns = (*SHARED_BOILERPLATE, *extra)
+        for line in lines:
+            assert _is_boilerplate(line, extra) == any(p.search(line) for p in patterns), (line, extra)
+    assert sum(_is_boilerplate(line, ()) for line in lines) >= len(ZH_FURNITURE) // 2

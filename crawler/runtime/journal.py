@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import json
 import logging
+import os
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,15 +31,25 @@ class Journal:
     def __init__(self, directory: str | Path, run_id: str) -> None:
         self.path = Path(directory) / f"journal-{run_id}.jsonl"
         self._file: IO[str] | None = None
+        # Each record's line as appended, by the record's identity (the record is held too, so its
+        # id cannot be reused meanwhile): `reset` rewrites the records still pending without
+        # encoding them again, which cost as much as appending them.
+        self._lines: dict[int, tuple[dict[str, Any], str]] = {}
 
     def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("a+", encoding="utf-8")
+        # Read-write, not append mode: in append mode every write goes to the end whatever the
+        # position, and `reset` would add the pending records again instead of rewriting the file.
+        self.path.touch()
+        self._file = self.path.open("r+", encoding="utf-8")
         fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._file.seek(0, os.SEEK_END)
 
     def append(self, record: dict[str, Any]) -> None:
         assert self._file is not None, "journal not open"
-        self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+        self._lines[id(record)] = (record, line)
+        self._file.write(line)
         self._file.flush()
 
     def reset(self, records: list[dict[str, Any]]) -> None:
@@ -48,9 +59,16 @@ class Journal:
         blocks the file already has needs no new space, so this works on a full disk, where
         truncating first and then failing to write would lose the records from the journal."""
         assert self._file is not None, "journal not open"
-        self._file.seek(0)
+        kept: dict[int, tuple[dict[str, Any], str]] = {}
+        lines = []
         for record in records:
-            self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            known = self._lines.get(id(record))
+            line = known[1] if known and known[0] is record else json.dumps(record, ensure_ascii=False, default=str) + "\n"
+            kept[id(record)] = (record, line)
+            lines.append(line)
+        self._lines = kept
+        self._file.seek(0)
+        self._file.writelines(lines)
         self._file.flush()
         self._file.truncate()
 
