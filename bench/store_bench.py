@@ -107,13 +107,27 @@ def print_plans(database: Any, keys: list[str]) -> None:
         "URL index (_id)": {"find": "articles_urls", "filter": {"_id": "http://example.invalid/"}},
     }
     for name, query in queries.items():
-        planner = database.command("explain", query, verbosity="queryPlanner")
-        pushed = {k: v for k, v in planner.items() if k.endswith("Pushdown")}
-        plan = planner.get("queryPlanner", {})
-        if isinstance(plan, dict):
-            plan = plan.get("Plan") or plan.get("winningPlan") or plan
-        text = " ".join(str(plan).split())
-        print(f"plan: {name}: {pushed} {text[:300]}")
+        explained = database.command("explain", query, verbosity="queryPlanner")
+        pushed = ", ".join(f"{k} {v}" for k, v in sorted(explained.items()) if k.endswith("Pushdown"))
+        print(f"plan: {name}: {plan_summary(explained.get('queryPlanner', {}))}" + (f" ({pushed})" if pushed else ""))
+
+
+def plan_summary(planner: Any) -> str:
+    """The plan's steps in a line: PostgreSQL's node types and filter (FerretDB on PostgreSQL),
+    SQLite's plan text (FerretDB on SQLite), or MongoDB's stages."""
+    if isinstance(planner, dict) and isinstance(planner.get("Plan"), dict):
+        steps, node = [], planner["Plan"]
+        while isinstance(node, dict):
+            steps.append(f"{node.get('Node Type')}" + (f" [{node['Filter']}]" if node.get("Filter") else ""))
+            node = (node.get("Plans") or [None])[0]
+        return " <- ".join(steps)[:240]
+    if isinstance(planner, dict) and isinstance(planner.get("winningPlan"), dict):
+        stages, stage = [], planner["winningPlan"]
+        while isinstance(stage, dict):
+            stages.append(str(stage.get("stage")))
+            stage = stage.get("inputStage")
+        return " <- ".join(stages)
+    return " ".join(str(planner).split())[:240]
 
 
 def linked_write(store: Store, batches: list[list[dict[str, Any]]], now: datetime) -> tuple[float, int]:
