@@ -282,15 +282,18 @@ class GenericArticle(ArticleLayout):
 
         body = self.body_element()
         found = []
+        read: dict[str, list[Any]] = {}
         # The elements after the body (not inside it), in page order; the credit lines are near it.
         following = select_xpath(body, "following::*[position() <= 300]") if body is not None else []
         for node in following:
             if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
                 continue
-            if _longer_than(node, 60):
+            text = _short_text(node, 60)
+            if text is None or not 2 < len(text) <= 60:
                 continue
-            text = element_text(node, " ")
-            if 2 < len(text) <= 60 and (credits := body_credit_line(text, detect_language(text) or lang)):
+            if text not in read:  # a parent and its only child say the same: read once, counted each time
+                read[text] = body_credit_line(text, detect_language(text) or lang) or []
+            if credits := read[text]:
                 found.extend(credits)
             if len(found) > 6:
                 break
@@ -343,18 +346,31 @@ def generic_article_links(selector: Selector, url: str) -> list[str]:
     return unique(links)
 
 
+_TEXT_NODES = etree.XPath("descendant::text()", smart_strings=False)
 _ALL_TEXT = etree.XPath("string()", smart_strings=False)
 
 
-def _longer_than(node: HtmlElement, limit: int) -> bool:
-    """Surely more than `limit` visible characters, told in C: the containers after a body hold
-    the rest of the page, and reading each one's text in Python made the credit search quadratic.
-    Counted: characters other than spaces, less every skipped subtree's (scripts, forms…; nested
-    ones twice, which only errs towards reading), against twice the limit (zero-width characters,
-    which cleaning removes, leave a margin)."""
+def _short_text(node: HtmlElement, limit: int) -> str | None:
+    """`element_text(node, " ")`, or None when that is surely longer than `limit`, told in C.
 
-    def shown(element: HtmlElement) -> int:
-        return len("".join(str(_ALL_TEXT(element)).split()))
+    The containers after a body hold the rest of the page: reading each one's whole text in Python
+    made the credit search quadratic. Surely longer: more characters other than spaces than twice
+    the limit (zero-width ones, which cleaning removes, leave the margin), less those of every
+    skipped subtree (scripts, forms…; nested ones counted twice, which only errs towards reading)."""
+    if not len(node):  # a leaf (most of them: links, spans): its text is all there is
+        return "" if node.tag in SKIP_TAGS else clean_text(node.text)
+    hidden = list(node.iter(*SKIP_TAGS))
+    if not hidden:
+        raw = " ".join(_TEXT_NODES(node))
+        if len(raw) > 2 * limit and _shown(raw) > 2 * limit:
+            return None
+        return clean_text(raw)
+    if node in hidden:
+        return ""  # element_text reads nothing of a skipped element
+    if _shown(str(_ALL_TEXT(node))) - sum(_shown(str(_ALL_TEXT(inner))) for inner in hidden) > 2 * limit:
+        return None
+    return element_text(node, " ")
 
-    hidden = sum(shown(inner) for inner in node.iter(*SKIP_TAGS) if inner is not node)
-    return shown(node) - hidden > 2 * limit
+
+def _shown(text: str) -> int:
+    return len("".join(text.split()))
