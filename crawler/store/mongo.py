@@ -5,8 +5,9 @@ Collections (names from settings): articles (one document per story, `_id` = key
 it, linking exact copies) and runs.
 
 Writes are bulk and unordered. A batch first inserts every story as new; the stories that already
-exist come back as duplicate-key errors and take the update path, guarded by the document's `_v`
-so a concurrent writer is detected and the update retried on fresh data.
+exist come back as duplicate-key errors and take the update path: a changed story is replaced,
+guarded by the document's `_v` so a concurrent writer is detected and the update retried on fresh
+data; the stories fetched again with nothing new are recorded as seen in one update for the batch.
 
 A guarded update is atomic on MongoDB, but not on every server that speaks its protocol: FerretDB
 1.x (SQLite backend) matches the guard and writes in two steps, so two writers can both "win" and
@@ -262,9 +263,9 @@ class MongoStore(Store):
     ) -> set[str]:
         """Apply the merge rules to stored stories; return the keys that lost a race (retry them).
 
-        Every write is guarded by the story's `_v`, so a concurrent writer is detected. Stories
-        fetched again unchanged (the recheck path, most re-fetches) are written together
-        (`_mark_seen`); a changed story is replaced on its own. New stories take the bulk insert.
+        A changed story is replaced on its own, guarded by its `_v`. Stories fetched again with
+        nothing new (the recheck path, most re-fetches) are written together (`_mark_seen`). New
+        stories take the bulk insert. Every write first claims the version it writes.
         """
         # One read for the batch: `$in` on `_id` is an index walk on MongoDB, and on FerretDB 1.x,
         # where every query reads the whole collection (a lookup by `_id` too), one read, not one per story.
@@ -314,8 +315,11 @@ class MongoStore(Store):
         The stories fetched together (`_together`) then take one `update_many`: on FerretDB 1.x,
         where every write reads the whole collection, one read per batch instead of one per story.
         Their `last_seen_at` becomes the batch's latest fetch time, at most SEEN_TOGETHER later than
-        their own. The others (a new URL, an earlier first sighting, a fetch from long ago, as a
-        replayed journal brings) take one exact update each."""
+        their own. That update is not guarded by `_v`: its operators ($max, $inc, clearing a
+        removal) give the same story whatever was written since the batch read it, which is what a
+        guarded update would have found on its retry. The others (a new URL, an earlier first
+        sighting, a fetch from long ago, as a replayed journal brings) take one exact, guarded
+        update each."""
         if not seen:
             return set()
         claimed = self._claim_many({s.key: int(s.doc["_v"]) for s in seen})
@@ -406,8 +410,9 @@ class MongoStore(Store):
         ]
         if together:
             urls.update_many({"_id": {"$in": [e["_id"] for e in together]}}, {"$max": {"last_fetched_at": latest}})
+        batched = {e["_id"] for e in together}
         for entry in known:
-            if entry not in together:
+            if entry["_id"] not in batched:
                 urls.update_one(
                     {"_id": entry["_id"]},
                     {"$set": {k: entry[k] for k in ("key", "site", "status", "last_fetched_at")}, "$unset": {"reason": ""}},
