@@ -52,10 +52,23 @@ def test_peoples_waf_page_is_blocked_waf() -> None:
         (200, page("<p>短页面</p>"), None),  # near-empty but without a challenge or captcha mark
         (404, page("<p>Access Denied</p>"), None),
         (500, b"", None),
+        # What a <noscript> holds is not shown where scripts run: still a challenge page.
+        (
+            200,
+            page(
+                "<noscript><p>" + "请开启浏览器的JavaScript功能后刷新页面。" * 30 + "</p></noscript><script>var $_ts={};</script>"
+            ),
+            "js_challenge",
+        ),
+        # Text in tails and nested inline elements is shown: a story.
+        (200, page("<div><b>稿</b>" + "国务院常务会议研究部署夏粮收购工作。" * 20 + "<br/>尾</div><p>验证码</p>"), None),
     ],
 )
-def test_reasons(status: int, body: bytes, reason: str | None) -> None:
-    assert blocked_reason(status, body) == reason
+@pytest.mark.parametrize("parsed", [False, True], ids=["bytes", "tree"])
+def test_reasons(status: int, body: bytes, reason: str | None, parsed: bool) -> None:
+    """Told from the bytes alone (the probe), and from the tree the parser has built (the crawl)."""
+    root = build_response("http://politics.people.com.cn/", body).selector.root if parsed and body else None
+    assert blocked_reason(status, body, root) == reason
 
 
 def test_a_challenge_served_as_an_article_page_is_counted_as_blocked_not_parsed() -> None:

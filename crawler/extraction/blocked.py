@@ -111,14 +111,16 @@ def _parsed(body: bytes) -> etree._Element | None:
 
 
 def _near_empty(root: etree._Element | None) -> bool:
-    """Fewer than NEAR_EMPTY_CHARS visible characters (scripts and styles are not visible); it
-    stops counting there, so a story is let go after its first lines."""
+    """Fewer than NEAR_EMPTY_CHARS visible characters: scripts, styles and what a `<noscript>`
+    holds are not shown. It stops counting there, so a story is let go after its first lines."""
     if root is None:
         return True
-    shown = 0
-    for node in root.iter():
-        if isinstance(node.tag, str) and node.tag not in _HIDDEN and node.text:
-            shown += len(_SPACE.sub("", node.text))
+    shown, pending = 0, [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node.tag, str) and node.tag not in _HIDDEN:
+            shown += len(_SPACE.sub("", node.text or ""))
+            pending.extend(node)
         if node is not root and node.tail:
             shown += len(_SPACE.sub("", node.tail))
         if shown >= NEAR_EMPTY_CHARS:
