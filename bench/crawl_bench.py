@@ -12,7 +12,8 @@ GBK pages, Big5 gateway copies) is served on loopback by bench.faultserver. Prin
 
 pages/s (responses / crawl time), CPU seconds and peak RSS of the crawling process (plus its
 extraction worker's), and the ratios to the ceiling (target >= 0.9). --rss also crawls sites of those sizes and prints peak RSS for each (target: the largest
-within 1.3x the smallest). Both crawls use the same Scrapy settings: 32 concurrent requests, no
+within 1.3x the smallest). --parts also crawls with links, then the WARC archive, then the store
+turned off, and prints what is left per page (what each part costs). Both crawls use the same Scrapy settings: 32 concurrent requests, no
 delay, no AutoThrottle, robots.txt obeyed, CONCURRENT_ITEMS=1.
 """
 
@@ -143,6 +144,30 @@ def cpu_budget(rows: list[tuple[str, dict[str, float]]], bare_figures: dict[str,
         print(f"{name} / bare Scrapy CPU per page: {ratio:.2f} (target <= 1.3)")
 
 
+PARTS = [
+    ("everything on", []),
+    ("links off", ["-s", "STORE_LINKS=0"]),
+    ("links, WARC off", ["-s", "STORE_LINKS=0", "-s", "WARC_ENABLED=0"]),
+    ("no store, no WARC", ["-s", "STORE_ENABLED=0", "-s", "WARC_ENABLED=0"]),
+]
+"""What each part of the crawl costs: the same crawl with parts turned off, one after another."""
+
+
+def parts(articles: int) -> None:
+    site = VirtualSite(articles)
+    with SiteServer(site) as server, tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        bare_figures = figures(bare(work, server))
+        print(
+            f"parts: CPU per page of the crawling process ({articles} stories), against bare Scrapy's {bare_figures['crawler_ms_per_page']:.2f} ms"
+        )
+        for number, (name, settings) in enumerate(PARTS):
+            with tempfile.TemporaryDirectory() as other:
+                row = figures(headlines(Path(other), server, f"part{number}", *settings))
+            ratio = row["crawler_ms_per_page"] / max(bare_figures["crawler_ms_per_page"], 1e-9)
+            print(f"  {name:<20} {row['crawler_ms_per_page']:6.2f} ms  {ratio:5.2f}x bare Scrapy")
+
+
 def memory(sizes: list[int]) -> None:
     peaks: list[float] = []
     for size in sizes:
@@ -161,8 +186,13 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure; medians are printed")
     parser.add_argument("--rss", default="", help="comma-separated site sizes for the memory comparison")
+    parser.add_argument(
+        "--parts", action="store_true", help="also crawl with links, the WARC archive and the store turned off in turn"
+    )
     args = parser.parse_args()
     compare(args.articles, args.repeat)
+    if args.parts:
+        parts(args.articles)
     if args.rss:
         memory([int(size) for size in args.rss.split(",")])
 

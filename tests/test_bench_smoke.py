@@ -27,7 +27,7 @@ def run_bench(*arguments: str, env: dict[str, str] | None = None) -> str:
 
 
 def test_crawl_bench_compares_with_bare_scrapy_and_reruns_without_article_requests() -> None:
-    out = run_bench("bench.crawl_bench", "--articles", "30", "--rss", "20,40")
+    out = run_bench("bench.crawl_bench", "--articles", "30", "--rss", "20,40", "--parts")
     rows = dict(re.findall(r"^(bare Scrapy|headlines, workers|headlines rerun|headlines)\s+(\d+)", out, re.MULTILINE))
     # 30 stories + 3 gateway copies + 1 list page + robots.txt: every crawler saw the whole site.
     assert rows["bare Scrapy"] == rows["headlines"] == rows["headlines, workers"], out
@@ -46,6 +46,12 @@ def test_crawl_bench_compares_with_bare_scrapy_and_reruns_without_article_reques
     )
     assert [name for name, _ in ratios] == ["headlines", "headlines, workers"], out
     assert all(float(ratio) > 0 for _, ratio in ratios), out
+    parts = re.findall(
+        r"^  (everything on|links off|links, WARC off|no store, no WARC)\s+\d+\.\d\d ms\s+\d+\.\d\dx bare Scrapy$",
+        out,
+        re.MULTILINE,
+    )
+    assert parts == ["everything on", "links off", "links, WARC off", "no store, no WARC"], out
 
 
 def test_reparse_bench_re_extracts_the_archive_with_and_without_workers() -> None:
