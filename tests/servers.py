@@ -84,7 +84,8 @@ def postgres_bin() -> Path | None:
     """The folder of Debian's PostgreSQL server programs (the newest major version installed)."""
     if configured := os.environ.get("HEADLINES_TEST_PG_BIN"):
         return Path(configured)
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parent.parent.name))
+    versions = [p for p in Path("/usr/lib/postgresql").glob("*/bin/postgres") if p.parent.parent.name.isdigit()]
+    found = sorted(versions, key=lambda p: int(p.parent.parent.name))
     if found:
         return found[-1].parent
     postgres = shutil.which("postgres")

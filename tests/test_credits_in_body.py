@@ -78,8 +78,7 @@ def test_text_read_in_c_is_the_text_element_text_reads() -> None:
     lets the long ones go unread; on every element of every fixture page, and of a page with
     scripts, forms, comments and tails in awkward places, that is exactly what element_text reads,
     and "long" is never wrong."""
-    from crawler.extraction.blocks import element_text
-    from crawler.extraction.generic import _short_text
+    from crawler.extraction.blocks import element_text, short_element_text
     from crawler.parse import build_response
     from tests.conftest import FIXTURES
 
@@ -94,8 +93,8 @@ def test_text_read_in_c_is_the_text_element_text_reads() -> None:
         for node in root.iter():
             if isinstance(node.tag, str):
                 full = element_text(node, " ")
-                assert _short_text(node, 10**9) == full, (node.tag, node.get("id"), node.get("class"))
-                short = _short_text(node, 60)
+                assert short_element_text(node, 10**9) == full, (node.tag, node.get("id"), node.get("class"))
+                short = short_element_text(node, 60)
                 assert short == full if short is not None else len(full) > 60, (node.tag, node.get("id"), full)
                 checked += 1
                 surely_long += short is None

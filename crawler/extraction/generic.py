@@ -15,9 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from lxml import etree
-
-from crawler.extraction.blocks import BLOCK_TAGS, SKIP_TAGS, element_text
+from crawler.extraction.blocks import BLOCK_TAGS, SKIP_TAGS, element_text, short_element_text
 from crawler.extraction.bylines import Field, bylines_in, parse_fields
 from crawler.extraction.layout import ArticleLayout, absolute_links, unique, without_site_suffix
 from crawler.extraction.results import ArticleResult, ListResult, OtherResult, ParseResult
@@ -288,7 +286,7 @@ class GenericArticle(ArticleLayout):
         for node in following:
             if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
                 continue
-            text = _short_text(node, 60)
+            text = short_element_text(node, 60)
             if text is None or not 2 < len(text) <= 60:
                 continue
             if text not in read:  # a parent and its only child say the same: read once, counted each time
@@ -344,33 +342,3 @@ def generic_article_links(selector: Selector, url: str) -> list[str]:
         if host.split(".")[-2:] == own and ARTICLE_PATH.search(path) and not _NOT_ARTICLE_PATH.search(path):
             links.append(link)
     return unique(links)
-
-
-_TEXT_NODES = etree.XPath("descendant::text()", smart_strings=False)
-_ALL_TEXT = etree.XPath("string()", smart_strings=False)
-
-
-def _short_text(node: HtmlElement, limit: int) -> str | None:
-    """`element_text(node, " ")`, or None when that is surely longer than `limit`, told in C.
-
-    The containers after a body hold the rest of the page: reading each one's whole text in Python
-    made the credit search quadratic. Surely longer: more characters other than spaces than twice
-    the limit (zero-width ones, which cleaning removes, leave the margin), less those of every
-    skipped subtree (scripts, forms…; nested ones counted twice, which only errs towards reading)."""
-    if not len(node):  # a leaf (most of them: links, spans): its text is all there is
-        return "" if node.tag in SKIP_TAGS else clean_text(node.text)
-    hidden = list(node.iter(*SKIP_TAGS))
-    if not hidden:
-        raw = " ".join(_TEXT_NODES(node))
-        if len(raw) > 2 * limit and _shown(raw) > 2 * limit:
-            return None
-        return clean_text(raw)
-    if node in hidden:
-        return ""  # element_text reads nothing of a skipped element
-    if _shown(str(_ALL_TEXT(node))) - sum(_shown(str(_ALL_TEXT(inner))) for inner in hidden) > 2 * limit:
-        return None
-    return element_text(node, " ")
-
-
-def _shown(text: str) -> int:
-    return len("".join(text.split()))
