@@ -463,3 +463,51 @@ def test_copies_are_sought_within_a_week_exact_ones_always(store: Store) -> None
     trimmed = {**stories["trimmed"], "published_at": (T0 + timedelta(days=6)).isoformat()}
     docs = stored_and_linked(store, [trimmed])
     assert docs[trimmed["key"]]["cluster"]["origin"] == stories["origin"]["key"]
+
+
+def _link_record(key: str, langs: list[str], published: datetime) -> dict[str, Any]:
+    profiles = {lang: {"lang": lang, "credits": [], "dateline": None, "names": [f"{key}{lang}"], "figures": []} for lang in langs}
+    return {"_id": key, "site": "xinhua", "langs": langs, "published_at": published.strftime("%Y-%m-%dT%H:%M:%S"),
+            "sig": [1, 2, 3], "size": 3, "bands": ["0:aa"], "profiles": profiles, "cluster": None}  # fmt: skip
+
+
+def test_translation_candidates_are_the_other_language_only_with_its_profile(store: Store) -> None:
+    """A batch reads up to MAX_TRANSLATION_POOL candidates: a page printing both languages (its own
+    translation) is not one, and a candidate carries only what matching reads."""
+    store.put_link_records(
+        [
+            _link_record("en1", ["en"], T0),
+            _link_record("both", ["en", "zh"], T0),
+            _link_record("zh1", ["zh"], T0),
+            _link_record("late", ["en"], T0 + timedelta(days=3)),
+        ]
+    )
+    start, end = (T0 - timedelta(hours=1)).isoformat()[:19], (T0 + timedelta(hours=1)).isoformat()[:19]
+    (found,) = store.link_records_matching(start, end, "en", 10)
+    assert found == {
+        "_id": "en1",
+        "published_at": "2025-06-04T12:00:00",
+        "langs": ["en"],
+        "profiles": {"en": _link_record("en1", ["en"], T0)["profiles"]["en"]},
+    }
+    assert [r["_id"] for r in store.link_records_matching(start, end, "zh", 10)] == ["zh1"]
+    near = store.link_records_in_bands(["0:aa"], start, end, 10)
+    assert sorted(r["_id"] for r in near) == ["both", "en1", "zh1"]
+    assert all("profiles" not in r and r["sig"] == [1, 2, 3] for r in near)  # copies compare signatures only
+
+
+def test_names_read_the_same_without_pypinyin_phrase_dictionary() -> None:
+    """translations turns pypinyin's phrase dictionary off (45 MB): every character must still read
+    as pypinyin reads it with the dictionary."""
+    assert "pypinyin.phrases_dict" not in sys.modules
+    characters = "".join(map(chr, [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]))
+    script = (
+        "import sys, json; from pypinyin import Style, lazy_pinyin; "
+        "print(json.dumps(['pypinyin.phrases_dict' in sys.modules] + "
+        "[''.join(lazy_pinyin(c, style=Style.NORMAL)) for c in sys.stdin.read()]))"
+    )
+    env = {k: v for k, v in subprocess_env().items() if not k.startswith("PYPINYIN_")}
+    done = subprocess.run([sys.executable, "-c", script], input=characters, env=env, capture_output=True, text=True, check=True)
+    loaded, *readings = json.loads(done.stdout)
+    assert loaded  # the comparison is against the full dictionaries
+    assert [translations._char_pinyin(c) for c in characters] == readings

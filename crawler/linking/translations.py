@@ -19,11 +19,19 @@ needs CONFIDENCE, chosen on the labelled pairs in tests/labelled/translations.js
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
+
+# pypinyin's own memory switches (its README, "如何减少内存占用"): names are read character by
+# character, so its phrase dictionary is never consulted, yet loading it and copying both
+# dictionaries holds 45 MB for the life of a crawl. Every character reads the same without it
+# (tests/test_translations.py). Set before pypinyin is first imported, which is here.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 
 from pypinyin import Style, lazy_pinyin
 

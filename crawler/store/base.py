@@ -139,8 +139,10 @@ class Store(ABC):
 
     @abstractmethod
     def link_records_matching(self, start: str, end: str, lang: str, limit: int) -> list[dict[str, Any]]:
-        """Records published between `start` and `end` (UTC ISO text) in language `lang`
-        (translation candidates)."""
+        """Records published between `start` and `end` (UTC ISO text) in language `lang` only
+        (translation candidates): `_id`, `published_at`, `langs` and the profile of `lang`. A page
+        printing both languages is its own translation, so it is never a candidate, and the other
+        fields are left out: a batch reads up to thousands of these."""
 
     @abstractmethod
     def link_records_in_cluster(self, cluster: str, limit: int) -> list[dict[str, Any]]:

@@ -576,8 +576,10 @@ class MongoStore(Store):
         return list(self._collection("links").find(query, {"profiles": 0}).limit(limit))
 
     def link_records_matching(self, start: str, end: str, lang: str, limit: int) -> list[dict[str, Any]]:
-        query = {"published_at": {"$gte": start, "$lte": end}, "langs": lang}
-        return list(self._collection("links").find(query).sort("published_at", pymongo.ASCENDING).limit(limit))
+        query = {"published_at": {"$gte": start, "$lte": end}, "langs": [lang]}
+        fields = {"published_at": 1, "langs": 1, f"profiles.{lang}": 1}
+        found = self._collection("links").find(query, fields).sort("published_at", pymongo.ASCENDING)
+        return list(found.limit(limit))
 
     def link_records_in_cluster(self, cluster: str, limit: int) -> list[dict[str, Any]]:
         found = self._collection("links").find({"cluster": cluster}, {"profiles": 0})

@@ -430,7 +430,7 @@ class EmbeddedStore(Store):
             part = bands[first : first + 500]
             marks = ",".join("?" * len(part))
             sql = (
-                "SELECT doc FROM link_index WHERE published_at BETWEEN ? AND ? AND id IN "
+                "SELECT json_remove(doc, '$.profiles') FROM link_index WHERE published_at BETWEEN ? AND ? AND id IN "
                 f"(SELECT key FROM link_terms WHERE term IN ({marks})) LIMIT ?"
             )
             for record in self._link_records(sql, [start, end, *part, limit]):
@@ -438,10 +438,17 @@ class EmbeddedStore(Store):
         return list(found.values())[:limit]
 
     def link_records_matching(self, start: str, end: str, lang: str, limit: int) -> list[dict[str, Any]]:
-        return self._link_records(
-            "SELECT doc FROM link_index WHERE published_at BETWEEN ? AND ? AND langs LIKE ? ORDER BY published_at LIMIT ?",
-            [start, end, f"%,{lang},%", limit],
+        sql = (
+            "SELECT id, published_at, json_extract(doc, ?) FROM link_index "
+            "WHERE published_at BETWEEN ? AND ? AND langs = ? ORDER BY published_at LIMIT ?"
         )
+        with self.lock:
+            rows = self.db.execute(sql, [f"$.profiles.{lang}", start, end, f",{lang},", limit]).fetchall()
+        return [
+            {"_id": key, "published_at": published_at, "langs": [lang], "profiles": {lang: json.loads(profile)}}
+            for key, published_at, profile in rows
+            if profile is not None
+        ]
 
     def link_records_in_cluster(self, cluster: str, limit: int) -> list[dict[str, Any]]:
         return self._link_records("SELECT doc FROM link_index WHERE cluster = ? ORDER BY id LIMIT ?", [cluster, limit])
