@@ -21,7 +21,7 @@ from crawler import sites
 from crawler.extraction.results import ArticleResult
 from crawler.helpers.urls import url_key
 from crawler.linking import clusters, translations
-from crawler.linking.maintain import Linker, credited_outlets
+from crawler.linking.maintain import CandidatePool, Linker, credited_outlets
 from crawler.ops import links
 from crawler.ops.migrate import migrate_keys
 from crawler.parse import parse_page
@@ -511,3 +511,17 @@ def test_names_read_the_same_without_pypinyin_phrase_dictionary() -> None:
     loaded, *readings = json.loads(done.stdout)
     assert loaded  # the comparison is against the full dictionaries
     assert [translations._char_pinyin(c) for c in characters] == readings
+
+
+def test_a_batch_keeps_of_its_candidates_only_what_clustering_compares() -> None:
+    """Up to MAX_CANDIDATES per story are read: each is kept as id, cluster and signature, indexed
+    under the bands the batch's own stories have, and still met by the story sharing one."""
+    stored = {**_link_record("old", ["zh"], T0), "bands": ["0:aa", "1:bb"], "cluster": "c-old"}
+    pool = CandidatePool({"0:aa", "2:cc"})
+    pool.add(stored)
+    assert pool.records == {"old": {"_id": "old", "cluster": "c-old"}}
+    assert pool.by_band == {"0:aa": {"old"}}
+    mine = {**_link_record("new", ["zh"], T0), "bands": ["0:aa", "2:cc"]}
+    pool.add_own(mine)
+    assert pool.records["new"] is mine  # the batch's own record: its cluster is set in place
+    assert [(record["_id"], signature.values) for record, signature in pool.sharing_a_band(mine)] == [("old", (1, 2, 3))]
