@@ -20,7 +20,7 @@ from bench import link_eval
 from crawler import sites
 from crawler.extraction.results import ArticleResult
 from crawler.helpers.urls import url_key
-from crawler.linking import clusters, translations
+from crawler.linking import clusters, maintain, translations
 from crawler.linking.maintain import CandidatePool, Linker, credited_outlets
 from crawler.ops import links
 from crawler.ops.migrate import migrate_keys
@@ -525,3 +525,35 @@ def test_a_batch_keeps_of_its_candidates_only_what_clustering_compares() -> None
     pool.add_own(mine)
     assert pool.records["new"] is mine  # the batch's own record: its cluster is set in place
     assert [(record["_id"], signature.values) for record, signature in pool.sharing_a_band(mine)] == [("old", (1, 2, 3))]
+
+
+def _published(item: dict[str, Any], shift: timedelta) -> dict[str, Any]:
+    moved = datetime.fromisoformat(item["published_at"]) + shift
+    return {**item, "published_at": moved.isoformat(), "fetched_at": moved.isoformat()}
+
+
+def test_a_batch_spread_over_a_year_finds_each_story_its_translation(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sitemap read back to its start gives batches a year wide. One candidate read over the
+    whole year, oldest first and limited, would feed the later story only the older ones."""
+    monkeypatch.setattr(maintain, "MAX_TRANSLATION_POOL", 1)
+    year = timedelta(days=-365)
+    rain_zh, rain_en = (_published(item, year) for item in labelled_pair("rain"))
+    trade_zh, trade_en = labelled_pair("trade")
+    stored_and_linked(store, [rain_en, trade_en])
+    Linker(store).link(write_items(store, [trade_zh, rain_zh], T0 + timedelta(hours=6)).changed)
+    docs = {doc["_id"]: doc for doc in store.documents()}
+    assert [t["key"] for t in docs[rain_zh["key"]]["translations"]] == [rain_en["key"]]
+    assert [t["key"] for t in docs[trade_zh["key"]]["translations"]] == [trade_en["key"]]
+
+
+def test_time_groups_split_where_windows_stop_overlapping() -> None:
+    hours = [0, 30, 71, 73, 200]
+    records = [{"_id": str(h), "published_at": (T0 + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%S")} for h in hours]
+    groups = maintain.time_groups(
+        [records[3], records[0], records[4], records[1], records[2], {"_id": "x", "published_at": None}], timedelta(hours=36)
+    )
+    assert [([r["_id"] for r in group], start, end) for group, start, end in groups] == [
+        (["0", "30", "71"], "2025-06-03T00:00:00", "2025-06-08T23:00:00"),
+        (["73"], "2025-06-06T01:00:00", "2025-06-09T01:00:00"),
+        (["200"], "2025-06-11T08:00:00", "2025-06-14T08:00:00"),
+    ]

@@ -133,7 +133,7 @@ class CandidatePool:
 
 
 class TranslationPool:
-    """Candidate stories in one language, read once per batch, with their profiles and an index
+    """Candidate stories in one language, read once per run of the batch (time_groups), with their profiles and an index
     from match token to story, so each story of the batch meets only those sharing a token."""
 
     def __init__(self, lang: str, records: list[dict[str, Any]]) -> None:
@@ -154,9 +154,32 @@ class TranslationPool:
         return [self.entries[index] for index in found]
 
 
+def time_groups(records: list[dict[str, Any]], reach: timedelta) -> list[tuple[list[dict[str, Any]], str, str]]:
+    """The records that have a publish time, in runs spanning at most 2 × `reach`, each with the
+    range its candidates are published in (its first - reach to its last + reach).
+
+    One candidate query per run: a batch spread over months (a sitemap read back to its start)
+    would otherwise read one range spanning them all, whose limit keeps the oldest candidates and
+    drops the rest. A batch of the day's news is one run, one query."""
+    dated = sorted(
+        ((when, record) for record in records if (when := _parse_utc(record["published_at"])) is not None),
+        key=lambda pair: pair[0],
+    )
+    runs: list[list[tuple[datetime, dict[str, Any]]]] = []
+    for when, record in dated:
+        if runs and when - runs[-1][0][0] <= 2 * reach:
+            runs[-1].append((when, record))
+        else:
+            runs.append([(when, record)])
+    return [
+        ([record for _, record in run], _utc_text(run[0][0] - reach) or "", _utc_text(run[-1][0] + reach) or "") for run in runs
+    ]
+
+
 class Linker:
-    """Links the stories of one written batch. Candidates are fetched once per batch (one LSH query,
-    one time-window query), not once per story: on a server without index push-down (FerretDB 1.x
+    """Links the stories of one written batch. Candidates are fetched per run of stories published
+    close together (time_groups: one LSH query and one time-window query per language for a batch
+    of the day's news), not once per story: on a server without index push-down (FerretDB 1.x
     scans a collection for each query) the per-story cost would grow with the store."""
 
     def __init__(self, store: Store) -> None:
@@ -169,17 +192,11 @@ class Linker:
             return report
         records = [self.record(doc) for doc in docs]
         previous = {r["_id"]: r.get("cluster") for r in self.store.link_records([r["_id"] for r in records])}
-        bands = sorted({band for record in records for band in record["bands"]})
-        times = [t for r in records if (t := _parse_utc(r["published_at"])) is not None]
-        pool = CandidatePool(set(bands))
-        if times:
-            found = self.store.link_records_in_bands(
-                bands,
-                _utc_text(min(times) - COPY_WINDOW) or "",
-                _utc_text(max(times) + COPY_WINDOW) or "",
-                MAX_CANDIDATES * len(records),
-            )
-            pool.add(*found)
+        pool = CandidatePool({band for record in records for band in record["bands"]})
+        for group, start, end in time_groups(records, COPY_WINDOW):
+            bands = sorted({band for record in group for band in record["bands"]})
+            if bands:
+                pool.add(*self.store.link_records_in_bands(bands, start, end, MAX_CANDIDATES * len(group)))
         # Exact copies (equal content_hash, linked in `duplicates_of`) always share a cluster,
         # however far apart they were published.
         duplicates = sorted({key for doc in docs for key in doc.get("duplicates_of") or []} - set(pool.records))
@@ -311,18 +328,16 @@ class Linker:
     # -- translations -----------------------------------------------------------------------------
 
     def _translate(self, docs: list[dict[str, Any]], records: list[dict[str, Any]], report: LinkReport) -> None:
-        pools = {lang: self._translation_pool(records, lang) for lang in ("zh", "en")}
+        found = self._candidate_links(records)
         for doc, record in zip(docs, records, strict=True):
             key, langs = doc["_id"], record["langs"]
             before = {t["key"]: t for t in doc.get("translations") or [] if t.get("key") != key}
-            links: list[dict[str, Any]] = []
+            links: list[dict[str, Any]] = found.get(key, [])
             if set(langs) >= {"zh", "en"}:
                 links = [
                     {"key": key, "lang": lang, "confidence": 1.0, "evidence": ["one page prints both languages"]}
                     for lang in ("zh", "en")
                 ]
-            elif len(langs) == 1 and langs[0] in pools and record["published_at"]:
-                links = self._partners(record, langs[0], pools[langs[0]])
             if links != (doc.get("translations") or []):
                 self.store.set_story_fields(key, {"translations": links})
             after = {t["key"]: t for t in links if t["key"] != key}
@@ -330,20 +345,19 @@ class Linker:
                 self._mirror(partner, key, after.get(partner), langs)
             report.counts["translation_links"] += len(after)
 
-    def _translation_pool(self, records: list[dict[str, Any]], lang: str) -> TranslationPool:
-        """The other-language stories published near the batch's stories in `lang`: one query."""
-        other = "en" if lang == "zh" else "zh"
-        times = [t for r in records if r["langs"] == [lang] and (t := _parse_utc(r["published_at"])) is not None]
-        if not times:
-            return TranslationPool(other, [])
-        stored = self.store.link_records_matching(
-            _utc_text(min(times) - translations.WINDOW) or "",
-            _utc_text(max(times) + translations.WINDOW) or "",
-            other,
-            MAX_TRANSLATION_POOL,
-        )
-        batch = [r for r in records if r["langs"] == [other]]
-        return TranslationPool(other, list({r["_id"]: r for r in [*stored, *batch]}.values()))
+    def _candidate_links(self, records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """The translation links of the batch's single-language stories, by key: one candidate
+        pool per run of stories published close together, read, used and dropped in turn."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for lang in ("zh", "en"):
+            other = "en" if lang == "zh" else "zh"
+            batch = [r for r in records if r["langs"] == [other]]
+            for group, start, end in time_groups([r for r in records if r["langs"] == [lang]], translations.WINDOW):
+                stored = self.store.link_records_matching(start, end, other, MAX_TRANSLATION_POOL)
+                pool = TranslationPool(other, list({r["_id"]: r for r in [*stored, *batch]}.values()))
+                for record in group:
+                    found[record["_id"]] = self._partners(record, lang, pool)
+        return found
 
     def _partners(self, record: dict[str, Any], lang: str, pool: TranslationPool) -> list[dict[str, Any]]:
         mine = Profile.from_record(record["profiles"][lang])
