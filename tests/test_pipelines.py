@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +96,46 @@ def test_dedup_drops_a_page_stored_twice_but_keeps_its_gateway_copy() -> None:
     assert pipeline.process_item(gateway) is gateway  # same story, another URL: the store records it
     with pytest.raises(DuplicateInRun):
         pipeline.process_item(article())
+
+
+def test_a_store_slower_than_the_crawl_holds_the_crawl_back(tmp_path: Path) -> None:
+    """At most BATCHES_IN_FLIGHT batches wait for the store thread and one more fills: the items
+    after that wait in process_item (which keeps their responses in Scrapy's scraper slot, and so
+    stops the downloads) instead of queueing in memory. Then every one is stored."""
+    from pipelines.store import BATCHES_IN_FLIGHT, StorePipeline
+
+    crawler = get_crawler(
+        HeadlinesSpider,
+        {"EMBEDDED_STORE_PATH": str(tmp_path / "s.sqlite3"), "SPILL_DIR": str(tmp_path / "spill"), "STORE_BATCH_SIZE": 10},
+    )
+    crawler.stats.open_spider()
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    assert pipeline.flush_loop is not None
+    pipeline.flush_loop.stop()  # no timed flush: only the batches decide
+    store_free = threading.Event()
+    write = pipeline._write
+    pipeline._write = lambda batch: (store_free.wait(30), write(batch))[1]  # type: ignore[method-assign]
+    seed = article()
+    items = [
+        dataclasses.replace(seed, url=f"http://news.china.com.cn/2025-06/05/content_{n}.htm",
+                            key=f"chinacomcn:{n}", content_hash=f"h{n}", fetched_at="2025-06-05T00:00:00+00:00")
+        for n in range(50)
+    ]  # fmt: skip
+
+    async def crawl() -> None:
+        processing = [asyncio.ensure_future(pipeline.process_item(item)) for item in items]
+        await asyncio.sleep(0.3)
+        assert len(pipeline.in_flight) == BATCHES_IN_FLIGHT == 2
+        assert len(pipeline.buffer) == 10  # full: its flush waits for the store thread
+        # The 10th and 20th items wait for their batches, the 30th for room in the store thread,
+        # the 31st to 50th for room in the buffer (not yet held); the others were buffered and
+        # passed on.
+        assert [n for n, task in enumerate(processing) if not task.done()] == [9, 19, 29, *range(30, 50)]
+        store_free.set()
+        await asyncio.gather(*processing)
+        await pipeline.close_spider()
+
+    asyncio.run(crawl())
+    assert pipeline.store is not None
+    assert crawler.stats.get_value("store/inserted") == 50
