@@ -112,6 +112,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Last to see a response: only pages that reached the spider are parsed in a worker.
     "crawler.runtime.offload.ExtractionOffloadMiddleware": 40,
     "crawler.runtime.middlewares.SkipStoredMiddleware": 50,
+    # After it: only story pages that will be downloaded wait while the store is behind.
+    "crawler.runtime.backpressure.StoreBackpressureMiddleware": 55,
     # robots.txt, Crawl-delay included (Scrapy's own middleware ignores it).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.runtime.politeness.PoliteRobotsTxtMiddleware": 100,

@@ -3,7 +3,8 @@ be written, so an outage loses nothing.
 
 Items are buffered and written in one worker thread (writes stay ordered and off the reactor) when
 the buffer reaches STORE_BATCH_SIZE, every STORE_FLUSH_SECONDS, and at close; a store slower than
-the crawl holds the crawl back (BATCHES_IN_FLIGHT) rather than queue stories in memory. A batch that still
+the crawl holds the crawl's downloads back (BATCHES_IN_FLIGHT) rather than queue stories in memory.
+A batch that still
 fails after STORE_RETRY_TIMES attempts is appended to a JSON Lines spill file under SPILL_DIR;
 `python -m crawler replay-spill FILE` writes it later through the same rules (identity and content
 comparison make a replay idempotent, so an item is never stored twice).
@@ -29,6 +30,7 @@ from twisted.internet import task
 
 from crawler.items import Article, Removal
 from crawler.runtime import journal
+from crawler.runtime.backpressure import room_for
 from crawler.runtime.outcome import CAUSE_STAT, STORE_UNAVAILABLE
 from crawler.runtime.signals import not_an_article, story_removed
 from crawler.runtime.stop import WRITE_FAILED, stop_crawl, write_failed_cause
@@ -44,11 +46,10 @@ logger = logging.getLogger(__name__)
 
 BATCHES_IN_FLIGHT = 2
 """Batches handed to the store thread at once: one being written and the next, so the writer never
-waits for the crawl. When the store is slower than the crawl (links over a large archive, a slow
-server), the items that would fill a third batch wait in process_item. Their responses then stay
-in Scrapy's scraper slot, which stops the downloads (SCRAPER_SLOT_MAX_ACTIVE_SIZE): the crawl goes
-at the store's pace. Without this bound, every parsed story queued in memory behind the store
-thread: 10 KB a page, 1.1 GB 79,000 pages into a crawl whose linking fell behind."""
+waits for the crawl. While this many wait, the crawl's StoreRoom is closed and no story page is
+downloaded (crawler.runtime.backpressure): a store slower than the crawl (links over a large
+archive, a slow server) sets the crawl's pace instead of filling memory with parsed stories. The
+items already downloaded meanwhile fill the next batch; any beyond it wait in process_item."""
 
 
 class StorePipeline:
@@ -72,6 +73,7 @@ class StorePipeline:
         self.journal = journal.Journal(self.journal_dir, f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}-{id(self):x}")
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self.pipeline_moved = asyncio.Condition()
+        self.room = room_for(crawler)
         self.flush_loop: task.LoopingCall | None = None
         self.store: Store | None = None
         self.failing = False
@@ -183,6 +185,8 @@ class StorePipeline:
         if not batch:
             return
         self.in_flight[id(batch)] = batch
+        if len(self.in_flight) >= BATCHES_IN_FLIGHT:
+            self.room.close()
         await self._changed()  # the buffer has room again
         try:
             report = await asyncio.wrap_future(self.executor.submit(self._write, batch))
@@ -200,6 +204,8 @@ class StorePipeline:
             # Written, spilled or quarantined: either way durable. The journal keeps the rest.
             del self.in_flight[id(batch)]
         finally:
+            if len(self.in_flight) < BATCHES_IN_FLIGHT:
+                self.room.open()
             await self._changed()  # after in_flight is updated: waiters check it
         self.unjournalled.difference_update(id(record) for record in batch)
         try:

@@ -99,9 +99,9 @@ def test_dedup_drops_a_page_stored_twice_but_keeps_its_gateway_copy() -> None:
 
 
 def test_a_store_slower_than_the_crawl_holds_the_crawl_back(tmp_path: Path) -> None:
-    """At most BATCHES_IN_FLIGHT batches wait for the store thread and one more fills: the items
-    after that wait in process_item (which keeps their responses in Scrapy's scraper slot, and so
-    stops the downloads) instead of queueing in memory. Then every one is stored."""
+    """At most BATCHES_IN_FLIGHT batches wait for the store thread, and then story downloads wait
+    too; one more batch fills, and the items after that wait in process_item instead of queueing
+    in memory. Then every one is stored."""
     from pipelines.store import BATCHES_IN_FLIGHT, StorePipeline
 
     crawler = get_crawler(
@@ -123,10 +123,14 @@ def test_a_store_slower_than_the_crawl_holds_the_crawl_back(tmp_path: Path) -> N
         for n in range(50)
     ]  # fmt: skip
 
+    def downloads_open() -> bool:
+        return pipeline.room.is_open
+
     async def crawl() -> None:
         processing = [asyncio.ensure_future(pipeline.process_item(item)) for item in items]
         await asyncio.sleep(0.3)
         assert len(pipeline.in_flight) == BATCHES_IN_FLIGHT == 2
+        assert not downloads_open()  # no more story downloads (crawler.runtime.backpressure)
         assert len(pipeline.buffer) == 10  # full: its flush waits for the store thread
         # The 10th and 20th items wait for their batches, the 30th for room in the store thread,
         # the 31st to 50th for room in the buffer (not yet held); the others were buffered and
@@ -134,6 +138,7 @@ def test_a_store_slower_than_the_crawl_holds_the_crawl_back(tmp_path: Path) -> N
         assert [n for n, task in enumerate(processing) if not task.done()] == [9, 19, 29, *range(30, 50)]
         store_free.set()
         await asyncio.gather(*processing)
+        assert downloads_open()
         await pipeline.close_spider()
 
     asyncio.run(crawl())
