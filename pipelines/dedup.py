@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.helpers.seen import SeenDigests
 from crawler.items import Article
 from pipelines.errors import DuplicateInRun
 
 
 class DedupPipeline:
     def __init__(self) -> None:
-        self.seen: set[tuple[str, str]] = set()
+        self.seen = SeenDigests()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        seen = (item.key, item.url)
-        if seen in self.seen:
+        if not self.seen.first_time(item.key, item.url):
             raise DuplicateInRun(f"already stored in this run: {item.url}")
-        self.seen.add(seen)
         return item

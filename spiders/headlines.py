@@ -34,6 +34,7 @@ from crawler.extraction.blocked import blocked_reason
 from crawler.extraction.merge import merge_pages
 from crawler.extraction.results import ArticleResult, ListResult, OtherResult, ParseResult
 from crawler.helpers.durations import parse_duration
+from crawler.helpers.seen import SeenDigests
 from crawler.helpers.urls import unwrap_gateway
 from crawler.parse import parse_response
 from crawler.runtime.guard import RefusedRequest
@@ -145,7 +146,7 @@ class HeadlinesSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sites = sites.chosen(site)
         self.discover = chosen_kinds(discover)
-        self.queued_stories: set[tuple[str, bool]] = set()
+        self.queued_stories = SeenDigests()
         """Stories asked for in this run, by canonical URL and gateway form: a story listed by a
         list, a feed and a sitemap (each in its own URL form) is fetched once."""
         self._item_source: dict[str, str] = {}
@@ -317,11 +318,9 @@ class HeadlinesSpider(scrapy.Spider):
             self._count(site, "links/list_pages_beyond_limit", len(further))
 
     def _first_time(self, owner: Site, url: str, site: str) -> bool:
-        key = (owner.canonical_url(url), unwrap_gateway(url) != url)
-        if key in self.queued_stories:
+        if not self.queued_stories.first_time(owner.canonical_url(url), "gateway" if unwrap_gateway(url) != url else ""):
             self._count(site, "links/already_queued")
             return False
-        self.queued_stories.add(key)
         return True
 
     def _recent(self, urls: list[str], result: ListResult, site: str) -> list[str]:
