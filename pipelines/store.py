@@ -4,8 +4,7 @@ be written, so an outage loses nothing.
 Items are buffered and written in one worker thread (writes stay ordered and off the reactor) when
 the buffer reaches STORE_BATCH_SIZE, every STORE_FLUSH_SECONDS, and at close; a store slower than
 the crawl holds the crawl's downloads back (BATCHES_IN_FLIGHT) rather than queue stories in memory.
-A batch that still
-fails after STORE_RETRY_TIMES attempts is appended to a JSON Lines spill file under SPILL_DIR;
+A batch that still fails after STORE_RETRY_TIMES attempts is appended to a JSON Lines spill file under SPILL_DIR;
 `python -m crawler replay-spill FILE` writes it later through the same rules (identity and content
 comparison make a replay idempotent, so an item is never stored twice).
 

@@ -110,12 +110,12 @@ class CandidatePool:
         self.by_band: dict[str, set[str]] = {}
 
     def add(self, *records: dict[str, Any]) -> None:
-        """Add stored candidates (kept slim) or the batch's own records (kept whole: the batch
-        sets their clusters)."""
+        """Add stored candidates, kept slim."""
         for record in records:
             self._add(record, {"_id": record["_id"], "cluster": record.get("cluster")})
 
     def add_own(self, record: dict[str, Any]) -> None:
+        """Add one of the batch's own records, kept whole: the batch sets its cluster in place."""
         self._add(record, record)
 
     def _add(self, record: dict[str, Any], kept: dict[str, Any]) -> None:
@@ -133,8 +133,9 @@ class CandidatePool:
 
 
 class TranslationPool:
-    """Candidate stories in one language, read once per run of the batch (time_groups), with their profiles and an index
-    from match token to story, so each story of the batch meets only those sharing a token."""
+    """Candidate stories in one language, read once per run of the batch (time_groups), with their
+    profiles and an index from match token to story, so each story of the batch meets only those
+    sharing a token."""
 
     def __init__(self, lang: str, records: list[dict[str, Any]]) -> None:
         self.lang = lang

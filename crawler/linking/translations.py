@@ -29,7 +29,7 @@ from typing import Any
 # pypinyin's own memory switches (its README, "如何减少内存占用"): names are read character by
 # character, so its phrase dictionary is never consulted, yet loading it and copying both
 # dictionaries holds 45 MB for the life of a crawl. Every character reads the same without it
-# (tests/test_translations.py). Set before pypinyin is first imported, which is here.
+# (tests/test_links.py). Set before pypinyin is first imported, which is here.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
 os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 
