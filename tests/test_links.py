@@ -557,3 +557,26 @@ def test_time_groups_split_where_windows_stop_overlapping() -> None:
         (["73"], "2025-06-06T01:00:00", "2025-06-09T01:00:00"),
         (["200"], "2025-06-11T08:00:00", "2025-06-14T08:00:00"),
     ]
+
+
+def test_candidates_are_read_once_per_batch_unless_that_read_is_cut() -> None:
+    """On FerretDB 1.x every read scans the link index: a batch reads once when its one read
+    holds every candidate, and per run of close stories only when that read hit its limit."""
+    records = [{"_id": str(h), "published_at": (T0 + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%S")} for h in (0, 200, 400)]
+    reads: list[tuple[str, str, int]] = []
+
+    def run(returned: int) -> list[tuple[list[str], int]]:
+        reads.clear()
+
+        def read(start: str, end: str, limit: int) -> list[dict[str, Any]]:
+            reads.append((start, end, limit))
+            return [{"_id": "candidate"}] * min(returned, limit)
+
+        found = maintain.candidate_reads(records, timedelta(hours=36), read, lambda stories: 10 * stories)
+        return [([r["_id"] for r in group], len(candidates)) for group, candidates in found]
+
+    assert run(29) == [(["0", "200", "400"], 29)]
+    assert reads == [("2025-06-03T00:00:00", "2025-06-22T16:00:00", 30)]
+    assert run(30) == [(["0"], 10), (["200"], 10), (["400"], 10)]  # the one read was cut: per run
+    assert [limit for _, _, limit in reads] == [30, 10, 10, 10]
+    assert reads[1][:2] == ("2025-06-03T00:00:00", "2025-06-06T00:00:00")

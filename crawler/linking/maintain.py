@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from crawler import sites
@@ -35,6 +36,8 @@ from crawler.linking.translations import Profile, base_language
 from crawler.store.documents import alone, cluster_name
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from crawler.store import Store
 
 MAX_CANDIDATES = 50
@@ -133,7 +136,7 @@ class CandidatePool:
 
 
 class TranslationPool:
-    """Candidate stories in one language, read once per run of the batch (time_groups), with their
+    """Candidate stories in one language, read once per batch (or per run: candidate_reads), with their
     profiles and an index from match token to story, so each story of the batch meets only those
     sharing a token."""
 
@@ -177,11 +180,37 @@ def time_groups(records: list[dict[str, Any]], reach: timedelta) -> list[tuple[l
     ]
 
 
+def candidate_reads(
+    records: list[dict[str, Any]],
+    reach: timedelta,
+    read: Callable[[str, str, int], list[dict[str, Any]]],
+    limit: Callable[[int], int],
+) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(stories, their candidates) for the batch's dated records: one read over the whole batch's
+    range when that read is not cut by its limit (`limit(stories)`); else one read per run
+    (time_groups), each yielded before the next is read.
+
+    On FerretDB 1.x every read scans the link index, so a batch reads once when it can; a batch
+    spread over months whose one read would be cut reads per run instead, so its later stories are
+    not left with only the oldest candidates."""
+    groups = time_groups(records, reach)
+    if not groups:
+        return
+    dated = [record for group, _, _ in groups for record in group]
+    found = read(groups[0][1], groups[-1][2], limit(len(dated)))
+    if len(groups) == 1 or len(found) < limit(len(dated)):
+        yield dated, found
+        return
+    del found
+    for group, start, end in groups:
+        yield group, read(start, end, limit(len(group)))
+
+
 class Linker:
-    """Links the stories of one written batch. Candidates are fetched per run of stories published
-    close together (time_groups: one LSH query and one time-window query per language for a batch
-    of the day's news), not once per story: on a server without index push-down (FerretDB 1.x
-    scans a collection for each query) the per-story cost would grow with the store."""
+    """Links the stories of one written batch. Candidates are fetched once per batch (one LSH query,
+    one time-window query per language; per run of close stories only when that read would be cut:
+    candidate_reads), not once per story: on a server without index push-down (FerretDB 1.x scans a
+    collection for each query) the per-story cost would grow with the store."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -193,11 +222,12 @@ class Linker:
             return report
         records = [self.record(doc) for doc in docs]
         previous = {r["_id"]: r.get("cluster") for r in self.store.link_records([r["_id"] for r in records])}
-        pool = CandidatePool({band for record in records for band in record["bands"]})
-        for group, start, end in time_groups(records, COPY_WINDOW):
-            bands = sorted({band for record in group for band in record["bands"]})
-            if bands:
-                pool.add(*self.store.link_records_in_bands(bands, start, end, MAX_CANDIDATES * len(group)))
+        bands = sorted({band for record in records for band in record["bands"]})
+        pool = CandidatePool(set(bands))
+        if bands:
+            in_bands = partial(self.store.link_records_in_bands, bands)
+            for _, found in candidate_reads(records, COPY_WINDOW, in_bands, lambda stories: MAX_CANDIDATES * stories):
+                pool.add(*found)
         # Exact copies (equal content_hash, linked in `duplicates_of`) always share a cluster,
         # however far apart they were published.
         duplicates = sorted({key for doc in docs for key in doc.get("duplicates_of") or []} - set(pool.records))
@@ -353,12 +383,17 @@ class Linker:
         for lang in ("zh", "en"):
             other = "en" if lang == "zh" else "zh"
             batch = [r for r in records if r["langs"] == [other]]
-            for group, start, end in time_groups([r for r in records if r["langs"] == [lang]], translations.WINDOW):
-                stored = self.store.link_records_matching(start, end, other, MAX_TRANSLATION_POOL)
+            singles = [r for r in records if r["langs"] == [lang]]
+            # One pool serves every story of its run: it is bounded as a whole, not per story.
+            in_other = partial(self._matching, other)
+            for group, stored in candidate_reads(singles, translations.WINDOW, in_other, lambda _: MAX_TRANSLATION_POOL):
                 pool = TranslationPool(other, list({r["_id"]: r for r in [*stored, *batch]}.values()))
                 for record in group:
                     found[record["_id"]] = self._partners(record, lang, pool)
         return found
+
+    def _matching(self, lang: str, start: str, end: str, limit: int) -> list[dict[str, Any]]:
+        return self.store.link_records_matching(start, end, lang, limit)
 
     def _partners(self, record: dict[str, Any], lang: str, pool: TranslationPool) -> list[dict[str, Any]]:
         mine = Profile.from_record(record["profiles"][lang])
