@@ -162,9 +162,8 @@ def time_groups(records: list[dict[str, Any]], reach: timedelta) -> list[tuple[l
     """The records that have a publish time, in runs spanning at most 2 × `reach`, each with the
     range its candidates are published in (its first - reach to its last + reach).
 
-    One candidate query per run: a batch spread over months (a sitemap read back to its start)
-    would otherwise read one range spanning them all, whose limit keeps the oldest candidates and
-    drops the rest. A batch of the day's news is one run, one query."""
+    A batch of the day's news is one run; a batch spread over months (a sitemap read back to its
+    start) is several, which candidate_reads reads one by one when a single read would be cut."""
     dated = sorted(
         ((when, record) for record in records if (when := _parse_utc(record["published_at"])) is not None),
         key=lambda pair: pair[0],
@@ -378,7 +377,7 @@ class Linker:
 
     def _candidate_links(self, records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         """The translation links of the batch's single-language stories, by key: one candidate
-        pool per run of stories published close together, read, used and dropped in turn."""
+        pool per read (candidate_reads: the batch's, or each run's in turn), used and dropped."""
         found: dict[str, list[dict[str, Any]]] = {}
         for lang in ("zh", "en"):
             other = "en" if lang == "zh" else "zh"
